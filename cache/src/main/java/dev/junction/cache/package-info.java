@@ -1,0 +1,2 @@
+/** dev.junction.cache (filled by its issue). */
+package dev.junction.cache;

@@ -1,0 +1,3 @@
+module dev.junction.cache {
+    requires transitive dev.junction.spi;
+}

@@ -1,0 +1,2 @@
+/** dev.junction.embeddings (filled by its issue). */
+package dev.junction.embeddings;

@@ -1,0 +1,3 @@
+module dev.junction.embeddings {
+    requires transitive dev.junction.spi;
+}

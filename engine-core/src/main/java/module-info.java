@@ -1,0 +1,9 @@
+module dev.junction.engine {
+    requires transitive dev.junction.spi;
+    requires com.fasterxml.jackson.databind;
+    requires io.github.resilience4j.circuitbreaker;
+    requires com.github.benmanes.caffeine;
+    requires org.slf4j;
+    requires micrometer.core;
+    exports dev.junction.engine;
+}

@@ -1,0 +1,2 @@
+/** dev.junction.plugin.anthropic (filled by its issue). */
+package dev.junction.plugin.anthropic;

@@ -1,0 +1,3 @@
+module dev.junction.plugin.anthropic {
+    requires transitive dev.junction.spi;
+}

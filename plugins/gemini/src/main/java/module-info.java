@@ -1,0 +1,3 @@
+module dev.junction.plugin.gemini {
+    requires transitive dev.junction.spi;
+}

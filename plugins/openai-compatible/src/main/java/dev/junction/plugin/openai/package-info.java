@@ -1,0 +1,2 @@
+/** dev.junction.plugin.openai (filled by its issue). */
+package dev.junction.plugin.openai;

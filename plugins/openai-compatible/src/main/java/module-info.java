@@ -1,0 +1,3 @@
+module dev.junction.plugin.openai {
+    requires transitive dev.junction.spi;
+}

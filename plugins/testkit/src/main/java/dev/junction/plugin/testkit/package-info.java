@@ -1,0 +1,2 @@
+/** dev.junction.plugin.testkit (filled by its issue). */
+package dev.junction.plugin.testkit;

@@ -1,0 +1,3 @@
+module dev.junction.plugin.testkit {
+    requires transitive dev.junction.spi;
+}

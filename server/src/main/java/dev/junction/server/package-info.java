@@ -1,0 +1,2 @@
+/** dev.junction.server (filled by its issue). */
+package dev.junction.server;

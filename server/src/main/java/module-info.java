@@ -1,0 +1,4 @@
+module dev.junction.server {
+    requires dev.junction.engine;
+    requires info.picocli;
+}

@@ -1,0 +1,29 @@
+package dev.junction.spi;
+
+/**
+ * A hook around every request: guardrails, PII redaction, audit sinks.
+ *
+ * <p>Interceptors run in registration order before the cache and the router, and in reverse order on the answer.
+ * To refuse a request, throw {@link RequestRejectedException}. Thread-safe; must not block for long.
+ */
+public interface RequestInterceptor {
+
+    /** A name for error messages and logs. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Sees (and may rewrite) the request before anything else happens. */
+    default ChatRequest beforeRequest(RequestContext context, ChatRequest request) {
+        return request;
+    }
+
+    /** Sees (and may rewrite) a complete answer, from a model or the cache, before the caller gets it. */
+    default ChatResponse afterResponse(RequestContext context, ChatResponse response) {
+        return response;
+    }
+
+    /** Receives the audit record of every finished request, successful or not. */
+    default void onAudit(AuditRecord record) {
+    }
+}
