@@ -1,4 +1,6 @@
 module dev.junction.server {
     requires dev.junction.engine;
     requires info.picocli;
+
+    opens dev.junction.server.cli to info.picocli;
 }
