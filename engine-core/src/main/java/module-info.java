@@ -6,4 +6,5 @@ module dev.junction.engine {
     requires org.slf4j;
     requires micrometer.core;
     exports dev.junction.engine;
+    exports dev.junction.engine.catalog;
 }
