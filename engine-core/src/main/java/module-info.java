@@ -5,6 +5,7 @@ module dev.junction.engine {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires micrometer.core;
+    requires transitive java.net.http;
     exports dev.junction.engine;
     exports dev.junction.engine.catalog;
 }
