@@ -1,0 +1,651 @@
+package dev.junction.cache;
+
+import dev.junction.cache.internal.EntryCodec;
+import dev.junction.cache.internal.VectorIndex;
+import dev.junction.cache.internal.VectorMath;
+import dev.junction.spi.CacheEntry;
+import dev.junction.spi.CacheHit;
+import dev.junction.spi.CacheQuery;
+import dev.junction.spi.CacheStats;
+import dev.junction.spi.CacheStatus;
+import dev.junction.spi.SemanticCacheStore;
+import net.openhft.chronicle.map.ChronicleMap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A semantic cache persisted in a Chronicle Map file, with an in-process nearest-neighbour index per namespace.
+ *
+ * <p>Entries live off-heap in the memory-mapped file, keyed by a hash of (tenant, namespace, exact key): that key is
+ * the exact tier. The semantic tier searches the namespace's {@link VectorIndex} (an exact SIMD scan while small, a
+ * JVector graph once it grows), then applies the hit policy to the nearest candidates in order: similarity at or
+ * above the threshold (the query's, else the configured one, else the one calibrated for the embedding model), the
+ * producing model's quality at or above the query's floor, and the {@link PromptGuard}. Entries are never served to
+ * another tenant: the tenant is part of both the key and the index's namespace, and is checked again on read.
+ *
+ * <p>Expiry: an entry is served until {@code min(expiresAt, createdAt + maxTtl)}; expired entries are removed when
+ * a look-up meets them, when the eviction hand passes them, or by {@link #purgeExpired(Instant)}. Capacity: at
+ * {@code maxEntries}, a put evicts with CLOCK (second chance) — a hit only sets a bit, so the read path stays
+ * write-free and lock-free, while the hand evicts expired entries first and then the first entry not hit since the
+ * hand last passed: an LRU approximation at O(1) amortized cost (Caffeine's W-TinyLFU would resist scans better, at
+ * the cost of a frequency sketch and a policy thread).
+ *
+ * <p>Persistence: every completed put is in the file; the index is rebuilt from the file on {@link #open}. Hit counts
+ * are counted in memory and written back on {@link #close()} (a crash loses the counts since the last open, never an
+ * entry). One process at a time may use a file.
+ *
+ * <p>Thread-safe. Owns a memory-mapped file: close it; calls after close throw {@link IllegalStateException}.
+ */
+public final class ChronicleSemanticCache implements SemanticCacheStore {
+    static {
+        // Chronicle reads these when its classes initialize, which happens only after this class has: no usage
+        // analytics, no start-up banner.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    private static final int STRIPES = 64;
+    private static final int EVICTION_WINDOW = 8;
+    private static final int KEY_CHARS = 22; // 128 bits, base64url without padding
+
+    private final ChronicleCacheConfig config;
+    private final ChronicleMap<String, byte[]> map;
+    private final PromptGuard guard = PromptGuard.standard();
+    private final VectorIndex.Settings indexSettings;
+    private final ConcurrentHashMap<String, Meta> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Meta> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VectorIndex<Meta>> indexes = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[STRIPES];
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final Object evictionLock = new Object();
+    private Iterator<Meta> hand;
+    private volatile boolean closed;
+
+    private final LongAdder exactHits = new LongAdder();
+    private final LongAdder semanticHits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder guardRejects = new LongAdder();
+    private final LongAdder wrongHitReports = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder expirations = new LongAdder();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong latestMillis = new AtomicLong(Long.MIN_VALUE);
+    private final DoubleAdder costSaved = new DoubleAdder();
+
+    /** What the cache keeps in memory per entry: enough to index, expire, evict and filter without reading it. */
+    private static final class Meta {
+        final String key;
+        final String id;
+        final String tenantId;
+        final String namespace;
+        final String indexKey;
+        final long expiresAtMillis;
+        final double quality;
+        final double cost;
+        final int bytes;
+        final long storedHits;
+        final AtomicLong hits;
+        volatile boolean referenced;
+        volatile boolean removed;
+        int ordinal = -1;
+
+        Meta(String key, CacheEntry e, long expiresAtMillis, int bytes) {
+            this.key = key;
+            this.id = e.id();
+            this.tenantId = e.tenantId();
+            this.namespace = e.namespace();
+            this.indexKey = indexKey(e.tenantId(), e.namespace());
+            this.expiresAtMillis = expiresAtMillis;
+            this.quality = e.modelQuality();
+            this.cost = e.costUsd();
+            this.bytes = bytes;
+            this.storedHits = e.hitCount();
+            this.hits = new AtomicLong(e.hitCount());
+        }
+    }
+
+    private ChronicleSemanticCache(ChronicleCacheConfig config, ChronicleMap<String, byte[]> map) {
+        this.config = config;
+        this.map = map;
+        this.indexSettings = VectorIndex.Settings.of(config.dimensions()).withGraphThreshold(config.graphThreshold());
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /** Creates a new cache file; fails if {@code config.file()} exists (use {@link #open}). */
+    public static ChronicleSemanticCache create(ChronicleCacheConfig config) {
+        if (Files.exists(config.file())) {
+            throw new IllegalStateException("cache file " + config.file() + " already exists; open it instead");
+        }
+        try {
+            Path parent = config.file().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            return new ChronicleSemanticCache(config, builder(config).createPersistedTo(config.file().toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create cache file " + config.file(), e);
+        }
+    }
+
+    /**
+     * Opens an existing cache file, recovering it if its last user died mid-write (the file's own layout wins over
+     * the config's sizing hints), and rebuilds the indexes from its entries.
+     */
+    public static ChronicleSemanticCache open(ChronicleCacheConfig config) {
+        if (!Files.exists(config.file())) {
+            throw new IllegalStateException("cache file " + config.file() + " does not exist; create it first");
+        }
+        ChronicleMap<String, byte[]> map;
+        try {
+            map = builder(config).recoverPersistedTo(config.file().toFile(), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open cache file " + config.file(), e);
+        }
+        ChronicleSemanticCache cache = new ChronicleSemanticCache(config, map);
+        try {
+            cache.load();
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
+    }
+
+    /** {@link #open} when the file exists, else {@link #create}. */
+    public static ChronicleSemanticCache openOrCreate(ChronicleCacheConfig config) {
+        return Files.exists(config.file()) ? open(config) : create(config);
+    }
+
+    private static net.openhft.chronicle.map.ChronicleMapBuilder<String, byte[]> builder(ChronicleCacheConfig config) {
+        return ChronicleMap.of(String.class, byte[].class)
+                .name("junction-semantic-cache")
+                .entries(config.maxEntries())
+                .averageKeySize(KEY_CHARS)
+                .averageValueSize(config.averageEntryBytes())
+                .maxBloatFactor(4.0);
+    }
+
+    public ChronicleCacheConfig config() {
+        return config;
+    }
+
+    private void load() {
+        Map<String, List<float[]>> vectors = new HashMap<>();
+        Map<String, List<Meta>> metas = new HashMap<>();
+        List<String> corrupt = new ArrayList<>();
+        map.forEachEntry(e -> {
+            String key = e.key().get().toString();
+            byte[] value = e.value().get();
+            CacheEntry entry;
+            try {
+                entry = EntryCodec.decode(value);
+            } catch (RuntimeException ex) {
+                corrupt.add(key);
+                return;
+            }
+            Meta m = new Meta(key, entry, entry.expiresAt().toEpochMilli(), key.length() + value.length);
+            byKey.put(key, m);
+            byId.put(m.id, m);
+            bytes.addAndGet(m.bytes);
+            float[] emb = entry.embedding();
+            if (emb != null && emb.length == config.dimensions()) {
+                vectors.computeIfAbsent(m.indexKey, k -> new ArrayList<>()).add(emb);
+                metas.computeIfAbsent(m.indexKey, k -> new ArrayList<>()).add(m);
+            }
+        });
+        for (String key : corrupt) {
+            map.remove(key);
+        }
+        for (Map.Entry<String, List<float[]>> ns : vectors.entrySet()) {
+            VectorIndex<Meta> index = new VectorIndex<>(indexSettings);
+            List<Meta> payloads = metas.get(ns.getKey());
+            int[] ordinals = index.addAll(ns.getValue(), payloads);
+            for (int i = 0; i < ordinals.length; i++) {
+                payloads.get(i).ordinal = ordinals[i];
+            }
+            indexes.put(ns.getKey(), index);
+        }
+    }
+
+    @Override
+    public Optional<CacheHit> lookupExact(CacheQuery query) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            observe(query.now());
+            Meta m = byKey.get(key(query.tenantId(), query.namespace(), query.exactKey()));
+            if (m != null && !m.removed) {
+                if (expired(m, query.now())) {
+                    if (remove(m)) {
+                        expirations.increment();
+                    }
+                } else if (m.quality >= query.minQuality()) {
+                    CacheEntry entry = read(m);
+                    if (entry != null && entry.tenantId().equals(query.tenantId())
+                            && entry.namespace().equals(query.namespace()) && entry.exactKey().equals(query.exactKey())) {
+                        exactHits.increment();
+                        return Optional.of(new CacheHit(served(m, entry), 1.0, CacheStatus.EXACT_HIT));
+                    }
+                }
+            }
+            if (query.embedding() == null) {
+                // A query with an embedding goes on to the semantic tier, which counts the request's miss.
+                misses.increment();
+            }
+            return Optional.empty();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<CacheHit> lookupSimilar(CacheQuery query) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            observe(query.now());
+            float[] embedding = query.embedding();
+            VectorIndex<Meta> index = embedding == null ? null : indexes.get(indexKey(query.tenantId(), query.namespace()));
+            if (index == null) {
+                misses.increment();
+                return Optional.empty();
+            }
+            double threshold = query.threshold() != null ? query.threshold() : config.similarityThreshold();
+            for (VectorIndex.Neighbor<Meta> n : index.search(embedding, config.candidates())) {
+                if (n.similarity() < threshold) {
+                    break;
+                }
+                Meta m = n.payload();
+                if (m.removed || m.quality < query.minQuality() || !m.tenantId.equals(query.tenantId())) {
+                    continue;
+                }
+                if (expired(m, query.now())) {
+                    if (remove(m)) {
+                        expirations.increment();
+                    }
+                    continue;
+                }
+                CacheEntry entry = read(m);
+                if (entry == null || !entry.tenantId().equals(query.tenantId())
+                        || !entry.namespace().equals(query.namespace())) {
+                    continue;
+                }
+                if (config.guardEnabled() && query.prompt() != null && !guard.compatible(query.prompt(), entry.prompt())) {
+                    guardRejects.increment();
+                    continue;
+                }
+                semanticHits.increment();
+                return Optional.of(new CacheHit(served(m, entry), n.similarity(), CacheStatus.SEMANTIC_HIT));
+            }
+            misses.increment();
+            return Optional.empty();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void put(CacheEntry entry) {
+        float[] embedding = entry.embedding();
+        if (embedding != null && embedding.length != config.dimensions()) {
+            throw new IllegalArgumentException("embedding has " + embedding.length + " dimensions, the cache "
+                    + config.dimensions());
+        }
+        if (!(entry.modelQuality() >= 0 && entry.modelQuality() <= 1)) {
+            throw new IllegalArgumentException("modelQuality must be in [0, 1], was " + entry.modelQuality());
+        }
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            observe(entry.createdAt());
+            Instant cap = entry.createdAt().plus(config.maxTtl());
+            CacheEntry stored = entry.expiresAt().isAfter(cap)
+                    ? new CacheEntry(entry.id(), entry.tenantId(), entry.namespace(), entry.exactKey(), entry.prompt(),
+                    embedding == null ? null : embedding.clone(), entry.response(), entry.modelQuality(),
+                    entry.costUsd(), entry.createdAt(), cap, entry.hitCount())
+                    : entry;
+            byte[] value = EntryCodec.encode(stored);
+            String key = key(entry.tenantId(), entry.namespace(), entry.exactKey());
+            while (byKey.size() >= config.maxEntries() && !byKey.containsKey(key)) {
+                if (!evictOne()) {
+                    break;
+                }
+            }
+            float[] vector = embedding == null ? null : embedding.clone();
+            Meta displaced = null;
+            synchronized (stripe(key)) {
+                Meta old = byKey.get(key);
+                map.put(key, value);
+                if (old != null) {
+                    unlink(old);
+                }
+                Meta m = new Meta(key, stored, stored.expiresAt().toEpochMilli(), key.length() + value.length);
+                byKey.put(key, m);
+                Meta previousWithId = byId.put(m.id, m);
+                if (previousWithId != null && previousWithId != old && !previousWithId.removed) {
+                    displaced = previousWithId;
+                }
+                bytes.addAndGet(m.bytes);
+                if (vector != null) {
+                    VectorIndex<Meta> index = indexes.computeIfAbsent(m.indexKey, k -> new VectorIndex<>(indexSettings));
+                    m.ordinal = index.add(vector, m);
+                }
+            }
+            if (displaced != null) {
+                // Ids are unique per store: an older entry that had this id under another key goes.
+                removeKeepingId(displaced);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean invalidate(String entryId) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            Meta m = byId.get(entryId);
+            return m != null && remove(m);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public int invalidateNamespace(String namespace) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            int removed = 0;
+            for (Meta m : byKey.values()) {
+                if (m.namespace.equals(namespace) && remove(m)) {
+                    removed++;
+                }
+            }
+            return removed;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public int invalidateTenant(String tenantId) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            int removed = 0;
+            for (Meta m : byKey.values()) {
+                if (m.tenantId.equals(tenantId) && remove(m)) {
+                    removed++;
+                }
+            }
+            return removed;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean reportWrongHit(String entryId) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            Meta m = byId.get(entryId);
+            boolean removed = m != null && remove(m);
+            if (removed) {
+                wrongHitReports.increment();
+            }
+            return removed;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Removes every entry expired at {@code now}; returns how many. */
+    public int purgeExpired(Instant now) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            observe(now);
+            int removed = 0;
+            for (Meta m : byKey.values()) {
+                if (expired(m, now) && remove(m)) {
+                    removed++;
+                }
+            }
+            expirations.add(removed);
+            return removed;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public CacheStats stats() {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            return new CacheStats(exactHits.sum(), semanticHits.sum(), misses.sum(), guardRejects.sum(),
+                    wrongHitReports.sum(), evictions.sum(), expirations.sum(), byKey.size(), bytes.get(),
+                    costSaved.sum());
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Whether the namespace's index currently searches a graph (else an exact scan); for tests and operators. */
+    public boolean usesGraphIndex(String tenantId, String namespace) {
+        checkOpen();
+        VectorIndex<Meta> index = indexes.get(indexKey(tenantId, namespace));
+        return index != null && index.usesGraph();
+    }
+
+    /** Writes the in-memory hit counts back to the file and closes it; idempotent. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                for (Meta m : byKey.values()) {
+                    long hits = m.hits.get();
+                    if (hits != m.storedHits) {
+                        byte[] value = map.get(m.key);
+                        if (value != null) {
+                            CacheEntry e = EntryCodec.decode(value);
+                            if (e.id().equals(m.id)) {
+                                map.put(m.key, EntryCodec.encode(withHits(e, hits)));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                for (VectorIndex<Meta> index : indexes.values()) {
+                    index.close();
+                }
+                indexes.clear();
+                byKey.clear();
+                byId.clear();
+                map.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private CacheEntry served(Meta m, CacheEntry entry) {
+        m.referenced = true;
+        long hits = m.hits.incrementAndGet();
+        costSaved.add(m.cost);
+        return withHits(entry, hits);
+    }
+
+    private static CacheEntry withHits(CacheEntry e, long hits) {
+        return new CacheEntry(e.id(), e.tenantId(), e.namespace(), e.exactKey(), e.prompt(), e.embedding(),
+                e.response(), e.modelQuality(), e.costUsd(), e.createdAt(), e.expiresAt(), hits);
+    }
+
+    /** The entry behind {@code m}, or null if it was removed or replaced meanwhile. */
+    private CacheEntry read(Meta m) {
+        byte[] value = map.get(m.key);
+        if (value == null) {
+            return null;
+        }
+        CacheEntry e = EntryCodec.decode(value);
+        return e.id().equals(m.id) ? e : null;
+    }
+
+    /** Removes {@code m} from the file and the indexes if it is still current; returns whether it did. */
+    private boolean remove(Meta m) {
+        synchronized (stripe(m.key)) {
+            if (m.removed || !byKey.remove(m.key, m)) {
+                return false;
+            }
+            map.remove(m.key);
+            unlink(m);
+            return true;
+        }
+    }
+
+    private void removeKeepingId(Meta m) {
+        synchronized (stripe(m.key)) {
+            if (m.removed || !byKey.remove(m.key, m)) {
+                return;
+            }
+            map.remove(m.key);
+            unlink(m);
+        }
+    }
+
+    /** Drops {@code m} from the in-memory structures (its key's stripe lock held; the file is handled by the caller). */
+    private void unlink(Meta m) {
+        m.removed = true;
+        byId.remove(m.id, m);
+        bytes.addAndGet(-m.bytes);
+        if (m.ordinal >= 0) {
+            VectorIndex<Meta> index = indexes.get(m.indexKey);
+            if (index != null) {
+                index.remove(m.ordinal, m);
+            }
+        }
+    }
+
+    /**
+     * Evicts one entry with the CLOCK hand: among the next {@value #EVICTION_WINDOW} entries not hit since the hand
+     * last passed, an expired one if any, else the first. Returns false when nothing could go.
+     */
+    private boolean evictOne() {
+        synchronized (evictionLock) {
+            long now = latestMillis.get();
+            int budget = 2 * byKey.size() + 2;
+            Meta victim = null;
+            int candidates = 0;
+            for (int step = 0; step < budget && candidates < EVICTION_WINDOW; step++) {
+                if (hand == null || !hand.hasNext()) {
+                    hand = byKey.values().iterator();
+                    if (!hand.hasNext()) {
+                        break;
+                    }
+                }
+                Meta m = hand.next();
+                if (m.removed) {
+                    continue;
+                }
+                if (now >= m.expiresAtMillis) {
+                    if (remove(m)) {
+                        expirations.increment();
+                        return true;
+                    }
+                    continue;
+                }
+                if (m.referenced) {
+                    m.referenced = false;
+                    continue;
+                }
+                if (victim == null) {
+                    victim = m;
+                }
+                candidates++;
+            }
+            if (victim != null && remove(victim)) {
+                evictions.increment();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean expired(Meta m, Instant now) {
+        return now.toEpochMilli() >= m.expiresAtMillis;
+    }
+
+    private void observe(Instant now) {
+        long millis = now.toEpochMilli();
+        latestMillis.accumulateAndGet(millis, Math::max);
+    }
+
+    private Object stripe(String key) {
+        return stripes[(key.hashCode() & 0x7fffffff) % STRIPES];
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the semantic cache on " + config.file() + " is closed");
+        }
+    }
+
+    private static String indexKey(String tenantId, String namespace) {
+        return tenantId + '\u0000' + namespace;
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    });
+
+    /** The file key of (tenant, namespace, exact key): 128 bits of SHA-256, base64url. */
+    static String key(String tenantId, String namespace, String exactKey) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        md.update(tenantId.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(namespace.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(exactKey.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = md.digest();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    /** The similarity of two embeddings (their dot product; both are L2-normalized). */
+    public static double similarity(float[] a, float[] b) {
+        return VectorMath.dot(a, b);
+    }
+}

@@ -1,0 +1,217 @@
+package dev.junction.cache;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A lexical check that refuses to let one prompt's answer serve another when they differ in negation, numbers,
+ * dates or named entities — the differences embeddings are known to blur ("can I" vs "can't I", "2019" vs "2020",
+ * "Python" vs "Java").
+ *
+ * <p>Rules, each symmetric: the two prompts must carry the same number of negation cues (not, no, never, n't,
+ * cannot, without, ...); the same set of numbers (digits and number words, "1,000" = "1000"); the same set of
+ * date words (months, weekdays, today/tomorrow/yesterday); and every named entity of one (a capitalized word not
+ * starting a sentence, or an acronym) must occur as a word in the other, whatever its case. Texts written in title
+ * case only contribute acronyms as entities.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PromptGuard {
+
+    /** Why a pair was refused, or {@link #COMPATIBLE}. */
+    public enum Verdict {
+        COMPATIBLE, NEGATION, NUMBERS, DATES, ENTITIES
+    }
+
+    private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nobody", "nothing", "nowhere",
+            "neither", "nor", "cannot", "without", "nope", "non");
+    private static final Map<String, String> NUMBER_WORDS = new HashMap<>();
+    private static final Set<String> DATE_WORDS = Set.of("january", "february", "march", "april", "june", "july",
+            "august", "september", "october", "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep",
+            "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "today", "tomorrow", "yesterday", "tonight", "weekend", "morning", "evening", "noon", "midnight");
+    private static final Set<String> NOT_ENTITIES = Set.of("i", "i'm", "i've", "i'd", "i'll", "ok", "okay");
+
+    static {
+        String[] small = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                "twenty"};
+        for (int i = 2; i < small.length; i++) { // "one" is too often a pronoun ("which one") to count
+            NUMBER_WORDS.put(small[i], Integer.toString(i));
+        }
+        NUMBER_WORDS.put("zero", "0");
+        String[] tens = {"thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+        for (int i = 0; i < tens.length; i++) {
+            NUMBER_WORDS.put(tens[i], Integer.toString((i + 3) * 10));
+        }
+        NUMBER_WORDS.put("hundred", "100");
+        NUMBER_WORDS.put("thousand", "1000");
+        NUMBER_WORDS.put("million", "1000000");
+        NUMBER_WORDS.put("billion", "1000000000");
+        NUMBER_WORDS.put("half", "0.5");
+        NUMBER_WORDS.put("twice", "2");
+        NUMBER_WORDS.put("double", "2");
+        NUMBER_WORDS.put("triple", "3");
+        NUMBER_WORDS.put("first", "1st");
+        NUMBER_WORDS.put("second", "2nd");
+        NUMBER_WORDS.put("third", "3rd");
+    }
+
+    private static final PromptGuard DEFAULT = new PromptGuard();
+
+    /** The guard with the rules above. */
+    public static PromptGuard standard() {
+        return DEFAULT;
+    }
+
+    private PromptGuard() {
+    }
+
+    /** Whether {@code a}'s answer may serve {@code b}. */
+    public boolean compatible(String a, String b) {
+        return check(a, b) == Verdict.COMPATIBLE;
+    }
+
+    /** The first rule the pair breaks, or {@link Verdict#COMPATIBLE}. */
+    public Verdict check(String a, String b) {
+        Features fa = Features.of(a);
+        Features fb = Features.of(b);
+        if (fa.negations != fb.negations) {
+            return Verdict.NEGATION;
+        }
+        if (!fa.numbers.equals(fb.numbers)) {
+            return Verdict.NUMBERS;
+        }
+        if (!fa.dates.equals(fb.dates)) {
+            return Verdict.DATES;
+        }
+        if (!fb.words.containsAll(fa.entities) || !fa.words.containsAll(fb.entities)) {
+            return Verdict.ENTITIES;
+        }
+        return Verdict.COMPATIBLE;
+    }
+
+    private record Features(int negations, Set<String> numbers, Set<String> dates, Set<String> entities,
+                            Set<String> words) {
+        static Features of(String text) {
+            List<String> raw = tokens(text);
+            int negations = 0;
+            Set<String> numbers = new HashSet<>();
+            Set<String> dates = new HashSet<>();
+            Set<String> words = new HashSet<>();
+            int capitalized = 0;
+            int alphabetic = 0;
+            for (String t : raw) {
+                if (t.equals(".") || Character.isDigit(t.charAt(0))) {
+                    continue;
+                }
+                alphabetic++;
+                if (Character.isUpperCase(t.charAt(0))) {
+                    capitalized++;
+                }
+            }
+            boolean titleCase = alphabetic >= 4 && capitalized * 10 >= alphabetic * 6;
+            Set<String> entities = new HashSet<>();
+            boolean sentenceStart = true;
+            for (String t : raw) {
+                if (t.equals(".")) {
+                    sentenceStart = true;
+                    continue;
+                }
+                String lower = t.toLowerCase(Locale.ROOT);
+                words.add(lower);
+                if (Character.isDigit(t.charAt(0))) {
+                    numbers.add(normalizeNumber(t));
+                    sentenceStart = false;
+                    continue;
+                }
+                if (NEGATIONS.contains(lower) || lower.endsWith("n't")) {
+                    negations++;
+                }
+                String number = NUMBER_WORDS.get(lower);
+                if (number != null) {
+                    numbers.add(number);
+                }
+                if (DATE_WORDS.contains(lower)) {
+                    dates.add(lower.length() > 3 && !lower.equals("sept") ? lower : lower.substring(0, 3));
+                }
+                boolean acronym = t.length() >= 2 && t.chars().allMatch(Character::isUpperCase);
+                boolean proper = !sentenceStart && !titleCase && Character.isUpperCase(t.charAt(0));
+                if ((acronym || proper) && !NOT_ENTITIES.contains(lower) && number == null
+                        && !DATE_WORDS.contains(lower) && !NEGATIONS.contains(lower)) {
+                    entities.add(lower);
+                }
+                sentenceStart = false;
+            }
+            // Months written in full and abbreviated compare equal.
+            Set<String> normalizedDates = new HashSet<>();
+            for (String d : dates) {
+                normalizedDates.add(d.length() > 3 && !isWeekdayOrRelative(d) ? d.substring(0, 3) : d);
+            }
+            return new Features(negations, numbers, normalizedDates, entities, words);
+        }
+
+        private static boolean isWeekdayOrRelative(String d) {
+            return d.endsWith("day") || d.equals("tonight") || d.equals("weekend") || d.equals("morning")
+                    || d.equals("evening") || d.equals("noon") || d.equals("midnight");
+        }
+    }
+
+    private static String normalizeNumber(String t) {
+        String s = t.replace(",", "");
+        int dot = s.indexOf('.');
+        if (dot >= 0) {
+            int end = s.length();
+            while (end > dot + 1 && s.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (end == dot + 1) {
+                end = dot;
+            }
+            s = s.substring(0, end);
+        }
+        return s;
+    }
+
+    /**
+     * Words (letters, digits, inner apostrophes), numbers (with inner ',' or '.') and sentence ends as ".".
+     * Hyphens split words ("Git-based" gives "Git" and "based").
+     */
+    static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                int start = i;
+                boolean digits = Character.isDigit(c);
+                i++;
+                while (i < n) {
+                    char d = text.charAt(i);
+                    if (Character.isLetterOrDigit(d)) {
+                        i++;
+                    } else if ((d == '\'' || d == '\u2019') && !digits && i + 1 < n && Character.isLetter(text.charAt(i + 1))) {
+                        i++;
+                    } else if ((d == ',' || d == '.') && digits && i + 1 < n && Character.isDigit(text.charAt(i + 1))) {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+                out.add(text.substring(start, i).replace('\u2019', '\''));
+            } else {
+                if (c == '.' || c == '?' || c == '!' || c == ';' || c == ':' || c == '\n') {
+                    out.add(".");
+                }
+                i++;
+            }
+        }
+        return out;
+    }
+}
