@@ -4,8 +4,11 @@ module dev.junction.engine {
     requires io.github.resilience4j.circuitbreaker;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
-    requires micrometer.core;
+    requires transitive micrometer.core;
     requires transitive java.net.http;
     exports dev.junction.engine;
+    uses dev.junction.spi.ProviderPlugin;
+    uses dev.junction.spi.Embedder;
+    uses dev.junction.spi.QualityPredictor;
     exports dev.junction.engine.catalog;
 }

@@ -1,0 +1,473 @@
+package dev.junction.engine.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.junction.engine.BudgetLedger;
+import dev.junction.engine.CachePolicy;
+import dev.junction.engine.Candidate;
+import dev.junction.engine.DispatchFailedException;
+
+import dev.junction.engine.Intent;
+import dev.junction.engine.JunctionResponse;
+import dev.junction.engine.JunctionStream;
+import dev.junction.engine.LiveMatrix;
+import dev.junction.engine.ModelStatus;
+import dev.junction.engine.RouteDecision;
+import dev.junction.engine.Scheduler;
+import dev.junction.spi.AuditRecord;
+import dev.junction.spi.CacheEntry;
+import dev.junction.spi.CacheHit;
+import dev.junction.spi.CacheQuery;
+import dev.junction.spi.CacheStats;
+import dev.junction.spi.CacheStatus;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ChatResponse;
+import dev.junction.spi.FinishReason;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.PromptAssessment;
+import dev.junction.spi.ProviderException;
+import dev.junction.spi.RequestContext;
+import dev.junction.spi.RequestInterceptor;
+import dev.junction.spi.StreamEvent;
+import dev.junction.spi.Usage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The request pipeline: normalize → interceptors → exact cache → embed → semantic cache → assess → select →
+ * dispatch → record. Each step is one method calling one stage object; no step reaches around another.
+ *
+ * <p>Thread-safe; one engine serves all requests.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** The tenant of requests that name none. */
+    public static final String DEFAULT_TENANT = "default";
+
+    private final EngineParts parts;
+    private final CatalogManager catalog;
+    private final Health health;
+    private final InMemoryBudgetLedger ledger = new InMemoryBudgetLedger();
+    private final EngineMetrics metrics;
+    private final Router router;
+    private final Dispatcher dispatcher;
+    private final RequestInterceptor[] interceptors;
+    private final Cache<String, float[]> embeddings;
+    private final String embedderId;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Scheduler.Cancellable refreshTask;
+
+    public Engine(EngineParts parts) {
+        this.parts = parts;
+        this.health = new Health(parts.circuit(), parts.clock());
+        this.catalog = new CatalogManager(parts.catalogSources(), parts.clients(), health, parts.clock());
+        this.metrics = new EngineMetrics(parts.meterRegistry());
+        this.router = new Router(parts.predictor());
+        Scheduler handOff = (delay, task) -> parts.scheduler().schedule(delay, () -> parts.executor().execute(task));
+        this.dispatcher = new Dispatcher(parts.clock(), handOff, parts.retry(), health, new Dispatcher.Listener() {
+            @Override
+            public void attemptFinished(ModelEntry e, boolean success, long durationNanos, long ttftNanos,
+                                        long outputTokens, ProviderException error) {
+                e.stats.record(Dispatcher.nanos(parts.clock()), success, durationNanos, ttftNanos, outputTokens);
+                metrics.attempt(e.provider, e.model, success);
+            }
+
+            @Override
+            public void failover(ModelEntry from, ModelEntry to) {
+                metrics.failover(from.provider, from.model, to.provider, to.model);
+            }
+        });
+        this.interceptors = parts.interceptors().toArray(new RequestInterceptor[0]);
+        this.embeddings = parts.embedder() == null ? null : Caffeine.newBuilder().maximumSize(1024).build();
+        this.embedderId = parts.embedder() == null ? "none" : parts.embedder().modelId();
+        parts.tenantCaps().forEach(ledger::setTenantCap);
+        parts.providerCaps().forEach(ledger::setProviderCap);
+        scheduleRefresh();
+    }
+
+    private void scheduleRefresh() {
+        Duration every = parts.refreshInterval();
+        if (every.isZero() || closed.get()) {
+            return;
+        }
+        refreshTask = parts.scheduler().schedule(every, () -> parts.executor().execute(() -> {
+            try {
+                catalog.refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("catalog refresh failed, keeping the previous catalog", e);
+            } finally {
+                scheduleRefresh();
+            }
+        }));
+    }
+
+    // ---- 1 normalize -------------------------------------------------------------------------------------------
+
+    /** The per-request facts every later stage reads. */
+    static final class Call {
+        final String requestId;
+        final String tenantId;
+        final Instant receivedAt;
+        final long startNanos;
+        final Intent intent;
+        final boolean streaming;
+        ChatRequest request;
+        RequestContext context;
+        String namespace;
+        String exactKey;
+        float[] embedding;
+        PromptAssessment assessment;
+
+        Call(String requestId, String tenantId, Instant receivedAt, long startNanos, Intent intent, boolean streaming,
+             ChatRequest request) {
+            this.requestId = requestId;
+            this.tenantId = tenantId;
+            this.receivedAt = receivedAt;
+            this.startNanos = startNanos;
+            this.intent = intent;
+            this.streaming = streaming;
+            this.request = request;
+        }
+    }
+
+    private Call normalize(ChatRequest request, Intent intent, boolean streaming) {
+        if (closed.get()) {
+            throw new IllegalStateException("this Junction is closed");
+        }
+        if (request == null) {
+            throw new NullPointerException("request");
+        }
+        if (intent == null) {
+            throw new NullPointerException("intent");
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        String id = new UUID(rnd.nextLong() & 0xffffffffffff0fffL | 0x4000L, rnd.nextLong() & 0x3fffffffffffffffL
+                | 0x8000000000000000L).toString();
+        String tenant = request.tenantId() == null || request.tenantId().isBlank() ? DEFAULT_TENANT : request.tenantId();
+        if (!tenant.equals(request.tenantId())) {
+            request = request.withTenant(tenant, request.userId());
+        }
+        Instant now = parts.clock().instant();
+        Call call = new Call(id, tenant, now, now.getEpochSecond() * 1_000_000_000L + now.getNano(), intent, streaming,
+                request);
+        call.context = new RequestContext(id, tenant, now);
+        return call;
+    }
+
+    // ---- 2 interceptors ----------------------------------------------------------------------------------------
+
+    private void intercept(Call call) {
+        for (RequestInterceptor i : interceptors) {
+            ChatRequest next = i.beforeRequest(call.context, call.request);
+            if (next == null) {
+                throw new IllegalStateException("interceptor " + i.name() + " returned no request");
+            }
+            call.request = next;
+        }
+    }
+
+    private ChatResponse afterResponse(Call call, ChatResponse response) {
+        ChatResponse r = response;
+        for (int k = interceptors.length - 1; k >= 0; k--) {
+            r = interceptors[k].afterResponse(call.context, r);
+        }
+        return r;
+    }
+
+    // ---- 3 exact cache / 5 semantic cache ----------------------------------------------------------------------
+
+    private boolean cacheOn(Call call) {
+        return parts.cacheStore() != null && call.intent.cachePolicy().mode() != CachePolicy.Mode.OFF;
+    }
+
+    private Optional<CacheHit> exactLookup(Call call) {
+        call.namespace = RequestHasher.namespace(call.tenantId, call.request, embedderId);
+        call.exactKey = RequestHasher.exactKey(call.namespace, call.request);
+        return parts.cacheStore().lookupExact(new CacheQuery(call.tenantId, call.namespace, call.exactKey, null, null,
+                null, call.intent.minQuality(), call.receivedAt));
+    }
+
+    private Optional<CacheHit> semanticLookup(Call call) {
+        if (call.intent.cachePolicy().mode() != CachePolicy.Mode.SEMANTIC || call.embedding == null) {
+            return Optional.empty();
+        }
+        return parts.cacheStore().lookupSimilar(new CacheQuery(call.tenantId, call.namespace, call.exactKey,
+                call.request.lastUserText(), call.embedding, call.intent.cachePolicy().threshold(),
+                call.intent.minQuality(), call.receivedAt));
+    }
+
+    // ---- 4 embed -----------------------------------------------------------------------------------------------
+
+    private void embed(Call call, boolean cacheOn) {
+        if (parts.embedder() == null) {
+            return;
+        }
+        boolean semantic = cacheOn && call.intent.cachePolicy().mode() == CachePolicy.Mode.SEMANTIC;
+        if (!semantic && parts.builtInPredictor()) {
+            return;
+        }
+        String text = call.request.lastUserText();
+        if (text.isEmpty()) {
+            return;
+        }
+        call.embedding = embeddings.get(text, t -> parts.embedder().embed(t));
+    }
+
+    // ---- 6 assess and select -----------------------------------------------------------------------------------
+
+    private Router.Selection select(Call call) {
+        call.assessment = parts.predictor().assess(call.request, call.embedding);
+        int inputTokens = call.assessment.inputTokens() > 0 ? call.assessment.inputTokens()
+                : TokenEstimator.estimate(call.request);
+        return router.select(catalog.snapshot(), call.request, call.intent, call.tenantId, call.assessment,
+                inputTokens, call.streaming, ledger, parts.clock().millis());
+    }
+
+    // ---- the public operations ---------------------------------------------------------------------------------
+
+    public CompletableFuture<JunctionResponse> completeAsync(ChatRequest request, Intent intent) {
+        Call call = normalize(request, intent, false);
+        try {
+            intercept(call);
+            boolean cacheOn = cacheOn(call);
+            if (cacheOn) {
+                Optional<CacheHit> hit = exactLookup(call);
+                if (hit.isPresent()) {
+                    return CompletableFuture.completedFuture(fromCache(call, hit.get()));
+                }
+            }
+            embed(call, cacheOn);
+            if (cacheOn) {
+                Optional<CacheHit> hit = semanticLookup(call);
+                if (hit.isPresent()) {
+                    return CompletableFuture.completedFuture(fromCache(call, hit.get()));
+                }
+            }
+            Router.Selection sel = select(call);
+            long deadline = call.startNanos + call.intent.latencyBudget().toNanos();
+            return dispatcher.complete(call.request, sel.chain(), sel.entries(), deadline, call.requestId,
+                    call.intent.hedgeAfter()).handle((outcome, error) -> {
+                        if (error == null) {
+                            return answered(call, sel, outcome.response(), outcome.index(), outcome.attempts(), -1, cacheOn);
+                        }
+                        throw dispatchFailed(call, sel, error);
+                    });
+        } catch (RuntimeException e) {
+            audit(call, null, null, null, Usage.ZERO, 0, CacheStatus.BYPASS, 0, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public JunctionStream stream(ChatRequest request, Intent intent) {
+        Call call = normalize(request, intent, true);
+        try {
+            intercept(call);
+            boolean cacheOn = cacheOn(call);
+            if (cacheOn) {
+                Optional<CacheHit> hit = exactLookup(call);
+                if (hit.isPresent()) {
+                    JunctionResponse r = fromCache(call, hit.get());
+                    return new JunctionStream(new ReplayPublisher(r.response()), CompletableFuture.completedFuture(r.decision()));
+                }
+            }
+            embed(call, cacheOn);
+            if (cacheOn) {
+                Optional<CacheHit> hit = semanticLookup(call);
+                if (hit.isPresent()) {
+                    JunctionResponse r = fromCache(call, hit.get());
+                    return new JunctionStream(new ReplayPublisher(r.response()), CompletableFuture.completedFuture(r.decision()));
+                }
+            }
+            Router.Selection sel = select(call);
+            long deadline = call.startNanos + call.intent.latencyBudget().toNanos();
+            Duration ttft = call.intent.timeToFirstTokenBudget();
+            CompletableFuture<RouteDecision> decision = new CompletableFuture<>();
+            StreamCall streamCall = new StreamCall(dispatcher, call.request, sel.chain(), sel.entries(), deadline,
+                    ttft == null ? -1 : ttft.toNanos(), call.requestId, new StreamCall.Listener() {
+                        @Override
+                        public void succeeded(ChatResponse response, int index, List<dev.junction.engine.Attempt> attempts,
+                                              long ttftNanos) {
+                            try {
+                                decision.complete(answered(call, sel, response, index, attempts, ttftNanos, cacheOn).decision());
+                            } catch (RuntimeException e) {
+                                decision.completeExceptionally(e);
+                            }
+                        }
+
+                        @Override
+                        public void failed(Dispatcher.Failure failure, int index) {
+                            decision.completeExceptionally(dispatchFailed(call, sel, failure));
+                        }
+                    });
+            return new JunctionStream(streamCall, decision);
+        } catch (RuntimeException e) {
+            audit(call, null, null, null, Usage.ZERO, 0, CacheStatus.BYPASS, 0, e);
+            throw e;
+        }
+    }
+
+    // ---- 8 record ----------------------------------------------------------------------------------------------
+
+    private JunctionResponse fromCache(Call call, CacheHit hit) {
+        metrics.cacheHit(hit.status());
+        ChatResponse response = afterResponse(call, hit.entry().response());
+        RouteDecision decision = new RouteDecision(call.requestId, null, List.of(), List.of(), null, hit.status(),
+                hit.similarity(), List.of(), null, 0);
+        long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
+        metrics.request("cache", "cache", true, took, 0, 0, 0);
+        audit(call, null, null, null, Usage.ZERO, 0, hit.status(), 0, null);
+        return new JunctionResponse(response, decision);
+    }
+
+    /** The actual cost of reported usage at the model's prices. */
+    static double cost(ModelEntry e, Usage u) {
+        long uncached = Math.max(0, u.inputTokens() - u.cachedInputTokens());
+        return uncached * e.inputPerToken + u.cachedInputTokens() * e.cachedInputPerToken
+                + u.outputTokens() * e.outputPerToken;
+    }
+
+    private JunctionResponse answered(Call call, Router.Selection sel, ChatResponse response, int index,
+                                      List<dev.junction.engine.Attempt> attempts, long ttftNanos, boolean cacheOn) {
+        ModelEntry e = sel.entries()[index];
+        Candidate chosen = sel.chain()[index];
+        double cost = cost(e, response.usage());
+        ledger.record(call.tenantId, e.provider, cost);
+        CacheStatus status = cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS;
+        if (cacheOn && (response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS)) {
+            try {
+                Instant now = parts.clock().instant();
+                parts.cacheStore().put(new CacheEntry(call.requestId, call.tenantId, call.namespace, call.exactKey,
+                        call.request.lastUserText(), call.embedding, response, chosen.predictedQuality(), cost, now,
+                        now.plus(call.intent.cachePolicy().ttl()), 0));
+            } catch (RuntimeException ex) {
+                LOG.warn("could not store answer {} in the cache: {}", call.requestId, ex.toString());
+            }
+        }
+        long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
+        metrics.request(e.provider, e.model, true, took, response.usage().inputTokens(), response.usage().outputTokens(),
+                cost);
+        RouteDecision decision = new RouteDecision(call.requestId, chosen, Arrays.asList(sel.chain()), sel.exclusions(),
+                call.assessment, status, Double.NaN, attempts, sel.violated(), cost);
+        audit(call, e.provider, e.model, response.modelVersion(), response.usage(), cost, status, attempts.size(), null,
+                ttftNanos);
+        ChatResponse out = call.streaming ? response : afterResponse(call, response);
+        return new JunctionResponse(out, decision);
+    }
+
+    private RuntimeException dispatchFailed(Call call, Router.Selection sel, Throwable error) {
+        Throwable t = error;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof Dispatcher.Failure f) {
+            RouteDecision decision = new RouteDecision(call.requestId, null, Arrays.asList(sel.chain()),
+                    sel.exclusions(), call.assessment, cacheOn(call) ? CacheStatus.MISS : CacheStatus.BYPASS,
+                    Double.NaN, f.attempts(), sel.violated(), 0);
+            DispatchFailedException ex = new DispatchFailedException(f.getMessage(), decision, f.last());
+            long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
+            ModelEntry e = sel.entries()[0];
+            metrics.request(e.provider, e.model, false, took, 0, 0, 0);
+            audit(call, null, null, null, Usage.ZERO, 0, decision.cacheStatus(), f.attempts().size(), ex);
+            return ex;
+        }
+        RuntimeException ex = t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        audit(call, null, null, null, Usage.ZERO, 0, CacheStatus.BYPASS, 0, ex);
+        return ex;
+    }
+
+    private void audit(Call call, String provider, String model, String version, Usage usage, double cost,
+                       CacheStatus status, int attempts, Throwable error) {
+        audit(call, provider, model, version, usage, cost, status, attempts, error, -1);
+    }
+
+    private void audit(Call call, String provider, String model, String version, Usage usage, double cost,
+                       CacheStatus status, int attempts, Throwable error, long ttftNanos) {
+        if (parts.auditListeners().isEmpty() && interceptors.length == 0) {
+            return;
+        }
+        AuditRecord record = new AuditRecord(call.requestId, call.tenantId, provider, model, version, call.receivedAt,
+                parts.clock().instant(), ttftNanos < 0 ? null : Duration.ofNanos(ttftNanos), usage, cost, status,
+                attempts, error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage());
+        for (Consumer<AuditRecord> l : parts.auditListeners()) {
+            try {
+                l.accept(record);
+            } catch (RuntimeException e) {
+                LOG.warn("audit listener failed on {}: {}", call.requestId, e.toString());
+            }
+        }
+        for (RequestInterceptor i : interceptors) {
+            try {
+                i.onAudit(record);
+            } catch (RuntimeException e) {
+                LOG.warn("interceptor {} failed on the audit of {}: {}", i.name(), call.requestId, e.toString());
+            }
+        }
+    }
+
+    // ---- views -------------------------------------------------------------------------------------------------
+
+    public LiveMatrix liveMatrix() {
+        CatalogSnapshot s = catalog.snapshot();
+        List<ModelStatus> rows = new ArrayList<>(s.size());
+        for (ModelEntry e : s.entries) {
+            rows.add(new ModelStatus(e.descriptor, e.client != null, e.stats.view(), e.providerCircuit.state(),
+                    e.modelCircuit.state()));
+        }
+        return new LiveMatrix(s.version(), s.loadedAt(), rows);
+    }
+
+    public List<ModelDescriptor> models() {
+        List<ModelDescriptor> out = new ArrayList<>();
+        for (ModelEntry e : catalog.snapshot().entries) {
+            out.add(e.descriptor);
+        }
+        return out;
+    }
+
+    public CacheStats cacheStats() {
+        return parts.cacheStore() == null ? new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : parts.cacheStore().stats();
+    }
+
+    public BudgetLedger budgets() {
+        return ledger;
+    }
+
+    public boolean refreshCatalog() {
+        return catalog.refresh();
+    }
+
+    public List<String> providers() {
+        return parts.clients().keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Scheduler.Cancellable t = refreshTask;
+        if (t != null) {
+            t.cancel();
+        }
+        for (AutoCloseable c : parts.ownedResources()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
+
+}

@@ -1,0 +1,71 @@
+package dev.junction.engine.internal;
+
+import dev.junction.engine.Constraint;
+import dev.junction.engine.Exclusion;
+import dev.junction.spi.Capability;
+import dev.junction.spi.DataRetention;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.ProviderClient;
+
+/**
+ * One model of a catalog snapshot with everything the router needs precomputed: prices per token, a capability bit
+ * mask, its provider's index, its client, and its health.
+ *
+ * <p>Immutable apart from the shared {@link ModelStats} and {@link Circuit}s it points to.
+ */
+public final class ModelEntry {
+    final ModelDescriptor descriptor;
+    final String id;
+    final String provider;
+    final String model;
+    final int providerIndex;
+    final ProviderClient client;
+    final int capabilityMask;
+    final double inputPerToken;
+    final double outputPerToken;
+    final double cachedInputPerToken;
+    final boolean zeroRetention;
+    final ModelStats stats;
+    final Circuit providerCircuit;
+    final Circuit modelCircuit;
+    final Exclusion notConfigured;
+
+    ModelEntry(ModelDescriptor d, int providerIndex, ProviderClient client, Health health) {
+        this.descriptor = d;
+        this.id = d.id();
+        this.provider = d.provider();
+        this.model = d.model();
+        this.providerIndex = providerIndex;
+        this.client = client;
+        this.capabilityMask = mask(d);
+        this.inputPerToken = d.prices().inputPerMillion() / 1e6;
+        this.outputPerToken = d.prices().outputPerMillion() / 1e6;
+        this.cachedInputPerToken = d.prices().cachedInputPerMillion() / 1e6;
+        this.zeroRetention = d.retention() == DataRetention.ZERO;
+        this.stats = health.stats(id);
+        this.providerCircuit = health.providerCircuit(provider);
+        this.modelCircuit = health.modelCircuit(id);
+        this.notConfigured = new Exclusion(id, Constraint.PROVIDER_NOT_CONFIGURED,
+                "no provider client for '" + provider + "'");
+    }
+
+    static int mask(ModelDescriptor d) {
+        int m = 0;
+        for (Capability c : d.capabilities()) {
+            m |= 1 << c.ordinal();
+        }
+        return m;
+    }
+
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ProviderClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.junction.engine.internal;
+
+import dev.junction.engine.LiveStats;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Live statistics of one model over a sliding window of its most recent calls (count-bounded and age-bounded).
+ *
+ * <p>Thread-safe: writers synchronize (once per finished call); readers see immutable {@link LiveStats} and a few
+ * volatile numbers the router reads without locking.
+ */
+public final class ModelStats {
+    /** Calls kept in the window. */
+    public static final int WINDOW_CALLS = 100;
+    /** Calls older than this leave the window: 5 minutes. */
+    public static final long WINDOW_NANOS = Duration.ofMinutes(5).toNanos();
+
+    private final long[] at = new long[WINDOW_CALLS];
+    private final long[] latency = new long[WINDOW_CALLS];
+    private final long[] ttft = new long[WINDOW_CALLS];
+    private final double[] tps = new double[WINDOW_CALLS];
+    private final boolean[] ok = new boolean[WINDOW_CALLS];
+    private int next;
+    private int size;
+
+    private volatile LiveStats view = LiveStats.EMPTY;
+    /** Median latency of successful calls in nanoseconds, or -1 when unknown. */
+    private volatile long latencyP50Nanos = -1;
+    /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */
+    private volatile long ttftP95Nanos = -1;
+    private volatile double errorRate;
+
+    /**
+     * Records one finished call.
+     *
+     * @param nowNanos       when it finished, on the engine clock's time line
+     * @param success        whether it produced an answer
+     * @param latencyNanos   its whole duration
+     * @param ttftNanos      its time to first token, or -1 for a non-streamed call
+     * @param outputTokens   tokens it generated
+     */
+    public synchronized void record(long nowNanos, boolean success, long latencyNanos, long ttftNanos, long outputTokens) {
+        at[next] = nowNanos;
+        latency[next] = latencyNanos;
+        ttft[next] = ttftNanos;
+        long genNanos = ttftNanos >= 0 ? latencyNanos - ttftNanos : latencyNanos;
+        tps[next] = success && outputTokens > 0 && genNanos > 0 ? outputTokens * 1e9 / genNanos : -1;
+        ok[next] = success;
+        next = (next + 1) % WINDOW_CALLS;
+        if (size < WINDOW_CALLS) {
+            size++;
+        }
+        recompute(nowNanos);
+    }
+
+    private void recompute(long nowNanos) {
+        long[] lat = new long[size];
+        long[] tt = new long[size];
+        double[] rates = new double[size];
+        int calls = 0;
+        int errors = 0;
+        int nLat = 0;
+        int nTt = 0;
+        int nRates = 0;
+        for (int i = 0; i < size; i++) {
+            if (nowNanos - at[i] > WINDOW_NANOS) {
+                continue;
+            }
+            calls++;
+            if (!ok[i]) {
+                errors++;
+                continue;
+            }
+            lat[nLat++] = latency[i];
+            if (ttft[i] >= 0) {
+                tt[nTt++] = ttft[i];
+            }
+            if (tps[i] >= 0) {
+                rates[nRates++] = tps[i];
+            }
+        }
+        Arrays.sort(lat, 0, nLat);
+        Arrays.sort(tt, 0, nTt);
+        Arrays.sort(rates, 0, nRates);
+        double rate = calls == 0 ? 0 : (double) errors / calls;
+        view = new LiveStats(calls, errors, rate, duration(tt, nTt, 0.50), duration(tt, nTt, 0.95),
+                nRates == 0 ? 0 : rates[(nRates - 1) / 2], duration(lat, nLat, 0.50), duration(lat, nLat, 0.95),
+                duration(lat, nLat, 0.99));
+        latencyP50Nanos = nLat == 0 ? -1 : percentile(lat, nLat, 0.50);
+        ttftP95Nanos = nTt == 0 ? -1 : percentile(tt, nTt, 0.95);
+        errorRate = rate;
+    }
+
+    private static Duration duration(long[] sorted, int n, double p) {
+        return n == 0 ? null : Duration.ofNanos(percentile(sorted, n, p));
+    }
+
+    private static long percentile(long[] sorted, int n, double p) {
+        int idx = (int) Math.ceil(p * n) - 1;
+        return sorted[Math.max(0, Math.min(n - 1, idx))];
+    }
+
+    public LiveStats view() {
+        return view;
+    }
+
+    /** Median latency of successful calls in nanoseconds, or -1 when unknown. */
+    public long latencyP50Nanos() {
+        return latencyP50Nanos;
+    }
+
+    /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */
+    public long ttftP95Nanos() {
+        return ttftP95Nanos;
+    }
+
+    public double errorRate() {
+        return errorRate;
+    }
+}
