@@ -1,2 +1,5 @@
-/** dev.junction.embeddings (filled by its issue). */
+/**
+ * Local sentence embeddings: {@link dev.junction.embeddings.OnnxEmbedder} (ONNX Runtime + HuggingFace tokenizers), its
+ * configuration and the bundled models.
+ */
 package dev.junction.embeddings;

@@ -1,0 +1,206 @@
+package dev.junction.embeddings.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.junction.embeddings.quality.PromptFeatures;
+import dev.junction.embeddings.quality.QualityHead;
+import dev.junction.embeddings.quality.QualityWeights;
+import dev.junction.spi.Embedder;
+import dev.junction.spi.TaskCategory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+
+/**
+ * {@code junction eval-router}: RouteLLM's metrics of the quality predictor on held-out prompts only.
+ *
+ * <p>MMLU and GSM8K: each prompt is scored by the head trained without its fold ({@link Folds}; the training module
+ * writes heads {@code fold-0..fold-4} trained on MMLU + GSM8K minus that fold). MT-Bench: out of distribution, scored by
+ * the {@code default} head, trained on all of MMLU + GSM8K and never on MT-Bench. The router's score for a prompt is
+ * {@code P(strong answers well) - P(weak answers well)}. Beside each: the random router (in expectation), the oracle,
+ * and RouteLLM's best published router.
+ */
+public final class RouterEvaluation {
+
+    /**
+     * RouteLLM's best published router per benchmark (trained with extra labelled data): APGR and CPT(50%); CPT(80%) is
+     * not quoted in ../shared/eval/README.md and is left out (NaN).
+     */
+    public static final Map<String, Published> ROUTELLM_BEST = Map.of(
+            "mmlu", new Published(0.603, 0.354, Double.NaN),
+            "gsm8k", new Published(0.622, 0.336, Double.NaN),
+            "mt-bench", new Published(0.802, 0.134, Double.NaN));
+
+    private RouterEvaluation() {
+    }
+
+    /** A published result. */
+    public record Published(double apgr, double cpt50, double cpt80) {
+    }
+
+    /**
+     * One benchmark's line.
+     *
+     * @param benchmark the benchmark
+     * @param prompts   how many prompts were scored
+     * @param heldOut   how the prompts were kept out of the heads that scored them
+     * @param router    this router
+     * @param oracle    the oracle
+     * @param random    the random router (expectation)
+     * @param published RouteLLM's best published router
+     */
+    public record Row(String benchmark, int prompts, String heldOut, RouterMetrics.Result router,
+                      RouterMetrics.Result oracle, RouterMetrics.Result random, Published published) {
+    }
+
+    /** The whole evaluation. */
+    public record Report(String embedderId, String foldRule, List<Row> rows) {
+
+        /** A plain-text table. */
+        public String toTable() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("Router evaluation on held-out prompts (embedder %s, folds %s)%n", embedderId, foldRule));
+            sb.append(String.format("%-9s %6s | %-29s | %-29s | %-29s | %-29s%n", "benchmark", "n",
+                    "APGR  ours/random/oracle/best", "CPT(50%) ours/rnd/oracle/best", "CPT(80%) ours/random/oracle",
+                    "held out by"));
+            for (Row r : rows) {
+                sb.append(String.format("%-9s %6d | %.3f / %.3f / %.3f / %.3f | %5.1f%% / %4.1f%% / %4.1f%% / %4.1f%% | %5.1f%% / %4.1f%% / %4.1f%%       | %s%n",
+                        r.benchmark(), r.prompts(),
+                        r.router().apgr(), r.random().apgr(), r.oracle().apgr(), r.published().apgr(),
+                        100 * r.router().cpt50(), 100 * r.random().cpt50(), 100 * r.oracle().cpt50(), 100 * r.published().cpt50(),
+                        100 * r.router().cpt80(), 100 * r.random().cpt80(), 100 * r.oracle().cpt80(), r.heldOut()));
+            }
+            sb.append("APGR: trapezoid over strong-call shares 0, 0.1, ..., 1; CPT(x): smallest share reaching PGR x.\n");
+            sb.append("random = expectation of uniform routing; best = RouteLLM's best published router (arXiv 2406.18665).\n");
+            return sb.toString();
+        }
+
+        /** The report as JSON. */
+        public String toJson() {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("embedder", embedderId);
+            root.put("foldRule", foldRule);
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Row r : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("benchmark", r.benchmark());
+                m.put("prompts", r.prompts());
+                m.put("heldOut", r.heldOut());
+                m.put("router", metrics(r.router()));
+                m.put("random", metrics(r.random()));
+                m.put("oracle", metrics(r.oracle()));
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("apgr", r.published().apgr());
+                p.put("cpt50", r.published().cpt50());
+                m.put("routellmBest", p);
+                list.add(m);
+            }
+            root.put("results", list);
+            try {
+                return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Map<String, Object> metrics(RouterMetrics.Result r) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("apgr", r.apgr());
+            m.put("cpt50", r.cpt50());
+            m.put("cpt80", r.cpt80());
+            m.put("pgr", r.pgr());
+            return m;
+        }
+    }
+
+    /**
+     * Runs the evaluation: embeds every prompt (about a minute for MMLU on one core) and scores it with a head that
+     * never saw it.
+     *
+     * @param progress receives one line per stage
+     */
+    public static Report run(Embedder embedder, QualityWeights weights, RouteLlmData data, Consumer<String> progress) {
+        if (!weights.embedderId().equals(embedder.modelId())) {
+            throw new IllegalArgumentException("the weights were trained on embeddings of " + weights.embedderId()
+                    + " but the embedder is " + embedder.modelId());
+        }
+        if (!weights.foldRule().equals(Folds.RULE)) {
+            throw new IllegalArgumentException("the weights' folds (" + weights.foldRule() + ") are not this evaluation's ("
+                    + Folds.RULE + "): their fold heads would score prompts they were trained on");
+        }
+        QualityHead[] folds = new QualityHead[Folds.K];
+        for (int f = 0; f < Folds.K; f++) {
+            folds[f] = new QualityHead(weights, Folds.headName(f));
+        }
+        QualityHead all = new QualityHead(weights, "default");
+        if (all.head().trainedOn().contains("mt-bench")) {
+            throw new IllegalArgumentException("the default head was trained on MT-Bench (" + all.head().trainedOn()
+                    + "); MT-Bench must stay out of distribution");
+        }
+        List<Row> rows = new ArrayList<>();
+        String foldNote = "5-fold CV by prompt hash";
+        rows.add(row("mmlu", data.mmlu(), embedder, p -> Folds.of(p.prompt()), folds, foldNote, progress));
+        rows.add(row("gsm8k", data.gsm8k(), embedder, p -> Folds.of(p.prompt()), folds, foldNote, progress));
+        rows.add(row("mt-bench", data.mtBench(), embedder, p -> 0, new QualityHead[] {all},
+                "OOD: trained on MMLU+GSM8K only", progress));
+        return new Report(embedder.modelId(), weights.foldRule(), rows);
+    }
+
+    private static Row row(String benchmark, List<RoutedPrompt> prompts, Embedder embedder,
+                           ToIntFunction<RoutedPrompt> headIndex, QualityHead[] heads, String heldOut,
+                           Consumer<String> progress) {
+        progress.accept("embedding " + prompts.size() + " " + benchmark + " prompts");
+        List<float[]> embeddings = embedAll(embedder, prompts);
+        double[] score = scores(prompts, embeddings, headIndex, heads);
+        double[] weak = new double[prompts.size()];
+        double[] strong = new double[prompts.size()];
+        for (int i = 0; i < weak.length; i++) {
+            weak[i] = prompts.get(i).weak();
+            strong[i] = prompts.get(i).strong();
+        }
+        return new Row(benchmark, prompts.size(), heldOut, RouterMetrics.of(weak, strong, score),
+                RouterMetrics.oracle(weak, strong), RouterMetrics.random(), ROUTELLM_BEST.get(benchmark));
+    }
+
+    /** Embeds prompts in chunks (the embedder batches and memoizes). */
+    public static List<float[]> embedAll(Embedder embedder, List<RoutedPrompt> prompts) {
+        List<float[]> out = new ArrayList<>(prompts.size());
+        for (int from = 0; from < prompts.size(); from += 256) {
+            List<String> texts = new ArrayList<>();
+            for (RoutedPrompt p : prompts.subList(from, Math.min(prompts.size(), from + 256))) {
+                texts.add(p.prompt());
+            }
+            out.addAll(embedder.embedAll(texts));
+        }
+        return out;
+    }
+
+    /**
+     * The router's scores, {@code P(strong) - P(weak)}, each prompt scored by {@code heads[headIndex(prompt)]}.
+     */
+    public static double[] scores(List<RoutedPrompt> prompts, List<float[]> embeddings,
+                                  ToIntFunction<RoutedPrompt> headIndex, QualityHead[] heads) {
+        double[] score = new double[prompts.size()];
+        for (int i = 0; i < score.length; i++) {
+            RoutedPrompt p = prompts.get(i);
+            QualityHead head = heads[headIndex.applyAsInt(p)];
+            QualityWeights.ModelAbility weak = require(head, RouteLlmData.WEAK);
+            QualityWeights.ModelAbility strong = require(head, RouteLlmData.STRONG);
+            double z = head.ease(embeddings.get(i), p.prompt());
+            TaskCategory c = PromptFeatures.category(p.prompt(), PromptFeatures.estimateTokens(p.prompt()));
+            score[i] = QualityHead.probability(strong, c, z) - QualityHead.probability(weak, c, z);
+        }
+        return score;
+    }
+
+    private static QualityWeights.ModelAbility require(QualityHead head, String model) {
+        QualityWeights.ModelAbility m = head.head().model(model);
+        if (m == null) {
+            throw new IllegalArgumentException("head " + head.head().name() + " was not trained on " + model);
+        }
+        return m;
+    }
+}

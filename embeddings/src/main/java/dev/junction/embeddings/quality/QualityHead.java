@@ -1,0 +1,78 @@
+package dev.junction.embeddings.quality;
+
+import dev.junction.embeddings.internal.Dot;
+import dev.junction.spi.TaskCategory;
+
+/**
+ * One head of {@link QualityWeights}, ready to evaluate: a prompt's ease from its embedding and text, and a trained
+ * model's probability of answering well.
+ *
+ * <p>Stateless after construction and thread-safe; {@link #ease} allocates one small array.
+ */
+public final class QualityHead {
+
+    private final QualityWeights weights;
+    private final QualityWeights.Head head;
+    private final int dims;
+    private final int inputs;
+
+    public QualityHead(QualityWeights weights, String headName) {
+        this.weights = weights;
+        this.head = weights.head(headName);
+        this.dims = weights.embeddingDims();
+        this.inputs = weights.inputs();
+    }
+
+    public QualityWeights.Head head() {
+        return head;
+    }
+
+    public QualityWeights weights() {
+        return weights;
+    }
+
+    /**
+     * The prompt's ease {@code z} (its difficulty is {@code -z}).
+     *
+     * @param embedding the prompt's embedding from {@link QualityWeights#embedderId()}; null or of another length uses the
+     *                  training mean
+     * @param text      the prompt's text, for {@link PromptFeatures}
+     */
+    public double ease(float[] embedding, String text) {
+        float[] x = new float[inputs];
+        float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
+        System.arraycopy(e, 0, x, 0, dims);
+        float[] f = new float[PromptFeatures.COUNT];
+        PromptFeatures.extract(text, f);
+        float[] mean = weights.featureMean();
+        float[] std = weights.featureStd();
+        for (int i = 0; i < PromptFeatures.COUNT; i++) {
+            x[dims + i] = (f[i] - mean[i]) / std[i];
+        }
+        return ease(x);
+    }
+
+    /** The ease of an already assembled input vector (embedding then standardized features). */
+    public double ease(float[] x) {
+        float[] w1 = head.w1();
+        float[] b1 = head.b1();
+        float[] w2 = head.w2();
+        double z = head.b2();
+        for (int h = 0, off = 0; h < head.hidden(); h++, off += inputs) {
+            float a = Dot.dot(w1, off, x, inputs) + b1[h];
+            if (a > 0) {
+                z += a * w2[h];
+            }
+        }
+        return z;
+    }
+
+    /** The probability that trained model {@code m} answers a prompt of ease {@code z} in category {@code c} well. */
+    public static double probability(QualityWeights.ModelAbility m, TaskCategory c, double z) {
+        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()]);
+    }
+
+    static double sigmoid(double t) {
+        return 1 / (1 + Math.exp(-t));
+    }
+}
