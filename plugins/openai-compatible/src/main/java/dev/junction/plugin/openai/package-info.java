@@ -1,2 +1,4 @@
-/** dev.junction.plugin.openai (filled by its issue). */
+/**
+ * The {@code openai-compatible} provider plugin: {@link dev.junction.plugin.openai.OpenAiCompatiblePlugin}.
+ */
 package dev.junction.plugin.openai;

@@ -1,0 +1,149 @@
+package dev.junction.plugin.common;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An incremental parser of {@code text/event-stream} bytes into events, as the HTML living standard defines them.
+ *
+ * <p>Bytes arrive in arbitrary chunks (a line, a UTF-8 sequence or an event may be split anywhere); lines end with
+ * LF, CRLF or CR; {@code data:} lines of one event are joined with LF; comment lines ({@code :ping}) and the
+ * {@code id}/{@code retry} fields are ignored; an event without data is not dispatched; an unfinished event at the
+ * end of the stream is dropped.
+ *
+ * <p>Not thread-safe: one parser per stream, fed by one thread at a time.
+ */
+public final class SseParser {
+
+    /** Receives each complete event. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param event the {@code event:} field, or null when the event had none
+         * @param data  the joined {@code data:} lines
+         */
+        void onEvent(String event, String data);
+    }
+
+    private static final int INITIAL_LINE_CAPACITY = 256;
+
+    private byte[] line = new byte[INITIAL_LINE_CAPACITY];
+    private int lineLength;
+    private boolean lastWasCr;
+    private String eventName;
+    private StringBuilder data;
+
+    /** Parses the buffer's remaining bytes, calling the listener for each event it completes. */
+    public void feed(ByteBuffer buffer, Listener listener) {
+        if (buffer.hasArray()) {
+            byte[] array = buffer.array();
+            int start = buffer.arrayOffset() + buffer.position();
+            int end = buffer.arrayOffset() + buffer.limit();
+            feed(array, start, end, listener);
+            buffer.position(buffer.limit());
+        } else {
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.get(copy);
+            feed(copy, 0, copy.length, listener);
+        }
+    }
+
+    /** Parses {@code bytes[from, to)}. */
+    public void feed(byte[] bytes, int from, int to, Listener listener) {
+        int segmentStart = from;
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                if (lastWasCr) {
+                    // The LF of a CRLF pair: the line already ended at the CR.
+                    lastWasCr = false;
+                    segmentStart = i + 1;
+                    continue;
+                }
+                append(bytes, segmentStart, i);
+                endLine(listener);
+                segmentStart = i + 1;
+            } else if (b == '\r') {
+                append(bytes, segmentStart, i);
+                endLine(listener);
+                lastWasCr = true;
+                segmentStart = i + 1;
+            } else {
+                lastWasCr = false;
+            }
+        }
+        append(bytes, segmentStart, to);
+    }
+
+    private void append(byte[] bytes, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+            return;
+        }
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        }
+        System.arraycopy(bytes, from, line, lineLength, n);
+        lineLength += n;
+    }
+
+    private void endLine(Listener listener) {
+        int n = lineLength;
+        lineLength = 0;
+        if (n == 0) {
+            dispatch(listener);
+            return;
+        }
+        byte[] l = line;
+        if (l[0] == ':') {
+            return; // comment
+        }
+        int colon = -1;
+        for (int i = 0; i < n; i++) {
+            if (l[i] == ':') {
+                colon = i;
+                break;
+            }
+        }
+        int nameEnd = colon < 0 ? n : colon;
+        int valueStart = colon < 0 ? n : colon + 1;
+        if (valueStart < n && l[valueStart] == ' ') {
+            valueStart++;
+        }
+        if (is(l, nameEnd, "data")) {
+            String value = new String(l, valueStart, n - valueStart, StandardCharsets.UTF_8);
+            if (data == null) {
+                data = new StringBuilder(value.length());
+                data.append(value);
+            } else {
+                data.append('\n').append(value);
+            }
+        } else if (is(l, nameEnd, "event")) {
+            eventName = new String(l, valueStart, n - valueStart, StandardCharsets.UTF_8);
+        }
+        // id, retry and unknown fields are ignored.
+    }
+
+    private static boolean is(byte[] l, int length, String name) {
+        if (length != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (l[i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void dispatch(Listener listener) {
+        StringBuilder d = data;
+        String name = eventName;
+        data = null;
+        eventName = null;
+        if (d != null) {
+            listener.onEvent(name, d.toString());
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package dev.junction.plugin.common;
+
+import dev.junction.spi.ProviderException;
+import dev.junction.spi.StreamEvent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A cold publisher of one provider's SSE answer as normalized {@link StreamEvent}s, with backpressure.
+ *
+ * <p>Each subscription sends the request once. Response bytes are pulled from the HTTP client only while the
+ * subscriber has unmet demand and no decoded event is waiting, so a slow subscriber slows the socket read instead of
+ * filling memory. The deadline covers the wait for the response and then each wait for more bytes; it is paused
+ * while the subscriber has no demand. Cancelling the subscription, a deadline, or an error cancels the HTTP body,
+ * which closes the connection. Failures arrive as a {@link StreamEvent.Error} then {@code onComplete}.
+ *
+ * <p>Thread-safe per the {@link Flow} rules.
+ */
+public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
+
+    /** The largest error body kept to explain a non-2xx answer. */
+    static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    /** Maps a non-2xx status, its headers and body to the exception to report. */
+    @FunctionalInterface
+    public interface ErrorResponseMapper {
+        ProviderException map(int status, HttpHeaders headers, byte[] body);
+    }
+
+    private final HttpClient http;
+    private final HttpRequest request;
+    private final Supplier<StreamDecoder> decoders;
+    private final ErrorResponseMapper errorResponses;
+    private final Function<Throwable, ProviderException> failures;
+    private final Supplier<ProviderException> malformed;
+    private final Duration timeout;
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * @param errorResponses maps non-2xx responses
+     * @param failures       maps transport failures to exceptions; {@code null} stands for the deadline passing
+     * @param malformed      the exception for a malformed event
+     */
+    public SseStreamPublisher(HttpClient http, HttpRequest request, Supplier<StreamDecoder> decoders,
+                              ErrorResponseMapper errorResponses, Function<Throwable, ProviderException> failures,
+                              Supplier<ProviderException> malformed, Duration timeout, ScheduledExecutorService scheduler) {
+        this.http = http;
+        this.request = request;
+        this.decoders = decoders;
+        this.errorResponses = errorResponses;
+        this.failures = failures;
+        this.malformed = malformed;
+        this.timeout = timeout;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super StreamEvent> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        Call call = new Call(subscriber);
+        subscriber.onSubscribe(call);
+        call.start();
+    }
+
+    private final class Call implements Flow.Subscription, HttpResponse.BodySubscriber<Void> {
+        private final Flow.Subscriber<? super StreamEvent> downstream;
+        private final AtomicLong demand = new AtomicLong();
+        private final Queue<StreamEvent> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger wip = new AtomicInteger();
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+        private final StreamDecoder decoder = decoders.get();
+        private final SseParser parser = new SseParser();
+        private final Object emitLock = new Object();
+
+        private volatile boolean cancelled;
+        /** A terminal event is queued: nothing more is decoded. */
+        private volatile boolean terminated;
+        /** The terminal event was delivered and onComplete called. */
+        private boolean delivered;
+        private volatile Flow.Subscription upstream;
+        private volatile boolean awaitingUpstream;
+        private volatile boolean upstreamDone;
+        private volatile CompletableFuture<HttpResponse<Void>> exchange;
+        private volatile ScheduledFuture<?> timer;
+        private int status;
+        private HttpHeaders headers;
+        private ByteArrayOutputStream errorBody;
+
+        Call(Flow.Subscriber<? super StreamEvent> downstream) {
+            this.downstream = downstream;
+        }
+
+        void start() {
+            if (cancelled) {
+                return;
+            }
+            arm();
+            try {
+                CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request, info -> {
+                    status = info.statusCode();
+                    headers = info.headers();
+                    if (status < 200 || status > 299) {
+                        errorBody = new ByteArrayOutputStream();
+                    }
+                    return this;
+                });
+                exchange = f;
+                f.whenComplete((r, t) -> {
+                    if (t != null) {
+                        fail(failures.apply(t));
+                    }
+                });
+                if (cancelled) {
+                    f.cancel(true);
+                }
+            } catch (RuntimeException e) {
+                fail(failures.apply(e));
+            }
+        }
+
+        // ---- downstream subscription
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancel();
+                downstream.onError(new IllegalArgumentException("request(n) needs n > 0, was " + n));
+                return;
+            }
+            long cur;
+            long next;
+            do {
+                cur = demand.get();
+                next = cur + n < 0 ? Long.MAX_VALUE : cur + n;
+            } while (!demand.compareAndSet(cur, next));
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            disarm();
+            closeConnection();
+            queue.clear();
+        }
+
+        private void closeConnection() {
+            Flow.Subscription up = upstream;
+            if (up != null && !upstreamDone) {
+                up.cancel();
+            }
+            CompletableFuture<HttpResponse<Void>> f = exchange;
+            if (f != null && !f.isDone()) {
+                f.cancel(true);
+            }
+        }
+
+        // ---- upstream body subscriber
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            disarm(); // the response has arrived; from now on the deadline runs only while bytes are awaited
+            if (cancelled) {
+                subscription.cancel();
+                return;
+            }
+            if (errorBody != null) {
+                requestUpstream();
+            } else {
+                drain();
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            awaitingUpstream = false;
+            disarm();
+            if (cancelled || terminated) {
+                return;
+            }
+            if (errorBody != null) {
+                for (ByteBuffer b : item) {
+                    int n = Math.min(b.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
+                    if (n > 0) {
+                        byte[] chunk = new byte[n];
+                        b.get(chunk);
+                        errorBody.write(chunk, 0, n);
+                    }
+                }
+                requestUpstream();
+                return;
+            }
+            try {
+                for (ByteBuffer b : item) {
+                    parser.feed(b, this::onSseEvent);
+                    if (terminated) {
+                        break;
+                    }
+                }
+            } catch (ProviderException e) {
+                fail(e);
+            } catch (UncheckedIOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+                fail(malformed.get());
+            }
+            drain();
+        }
+
+        private void onSseEvent(String event, String data) {
+            if (!terminated) {
+                decoder.onEvent(event, data, this::emit);
+            }
+        }
+
+        private void emit(StreamEvent e) {
+            synchronized (emitLock) {
+                if (terminated || cancelled) {
+                    return;
+                }
+                queue.add(e);
+                if (e instanceof StreamEvent.Finish || e instanceof StreamEvent.Error) {
+                    terminated = true;
+                    disarm();
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            upstreamDone = true;
+            awaitingUpstream = false;
+            body.complete(null);
+            fail(failures.apply(throwable));
+        }
+
+        @Override
+        public void onComplete() {
+            upstreamDone = true;
+            awaitingUpstream = false;
+            disarm();
+            body.complete(null);
+            if (errorBody != null) {
+                fail(errorResponses.map(status, headers, errorBody.toByteArray()));
+                return;
+            }
+            if (!terminated) {
+                try {
+                    decoder.onEnd(this::emit);
+                } catch (ProviderException e) {
+                    fail(e);
+                } catch (RuntimeException e) {
+                    fail(malformed.get());
+                }
+            }
+            if (!terminated) {
+                fail(failures.apply(new java.io.EOFException("the stream ended before the provider finished the answer")));
+            }
+            drain();
+        }
+
+        // ---- internals
+
+        private void fail(ProviderException e) {
+            boolean first;
+            synchronized (emitLock) {
+                first = !terminated && !cancelled;
+                if (first) {
+                    queue.add(new StreamEvent.Error(e));
+                    terminated = true;
+                }
+            }
+            if (first) {
+                disarm();
+                closeConnection();
+                drain();
+            }
+        }
+
+        private void requestUpstream() {
+            Flow.Subscription up = upstream;
+            if (up != null && !upstreamDone) {
+                awaitingUpstream = true;
+                arm();
+                up.request(1);
+            }
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                while (!cancelled && !delivered && demand.get() > 0) {
+                    StreamEvent e = queue.poll();
+                    if (e == null) {
+                        break;
+                    }
+                    demand.decrementAndGet();
+                    downstream.onNext(e);
+                    if (e instanceof StreamEvent.Finish || e instanceof StreamEvent.Error) {
+                        delivered = true;
+                        if (e instanceof StreamEvent.Finish) {
+                            finishReadingQuietly();
+                        }
+                        downstream.onComplete();
+                    }
+                }
+                if (!cancelled && !terminated && !awaitingUpstream && queue.isEmpty() && demand.get() > 0
+                        && upstream != null && errorBody == null) {
+                    requestUpstream();
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        /** After a normal finish, reads what is left (the end of the body) so the connection can be reused. */
+        private void finishReadingQuietly() {
+            Flow.Subscription up = upstream;
+            if (up != null && !upstreamDone) {
+                up.request(Long.MAX_VALUE);
+            }
+        }
+
+        private void arm() {
+            disarm();
+            if (cancelled || terminated) {
+                return;
+            }
+            timer = scheduler.schedule(this::onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        private void disarm() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+                timer = null;
+            }
+        }
+
+        private void onDeadline() {
+            if (!cancelled && !terminated) {
+                fail(failures.apply(null));
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.junction.plugin.openai;
+
+import dev.junction.plugin.testkit.CollectingSubscriber;
+import dev.junction.plugin.testkit.ProviderPluginContract;
+import dev.junction.plugin.testkit.RecordedRequest;
+import dev.junction.plugin.testkit.ScriptedResponse;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ChatResponse;
+import dev.junction.spi.ErrorKind;
+import dev.junction.spi.ProviderConfig;
+import dev.junction.spi.ProviderException;
+import dev.junction.spi.ProviderPlugin;
+import dev.junction.spi.ProviderPreset;
+import dev.junction.spi.ResponseFormat;
+import dev.junction.spi.Secret;
+import dev.junction.spi.StreamEvent;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The openai-compatible plugin against the test kit, plus what only this protocol has. */
+class OpenAiCompatibleContractTest extends ProviderPluginContract {
+
+    @Override
+    protected ProviderPlugin plugin() {
+        return new OpenAiCompatiblePlugin();
+    }
+
+    @Override
+    protected String fixtureRoot() {
+        return "/fixtures/openai";
+    }
+
+    @Override
+    protected ProviderConfig config(URI baseUri, Secret apiKey, Map<String, String> options) {
+        return new ProviderConfig("openai", OpenAiCompatiblePlugin.ID, baseUri.resolve("/v1"), apiKey, Map.of(), null, options);
+    }
+
+    @Override
+    protected String expectedPath(String model, boolean stream) {
+        return "/v1/chat/completions";
+    }
+
+    @Override
+    protected void assertAuthenticated(RecordedRequest request, String apiKey) {
+        assertEquals("Bearer " + apiKey, request.header("authorization"));
+    }
+
+    @Test
+    void shipsPresetsForTheCompatibleProviders() {
+        Map<String, ProviderPreset> presets = plugin().presets().stream()
+                .collect(Collectors.toMap(ProviderPreset::providerId, p -> p));
+        assertEquals(Set.of("openai", "deepseek", "mistral", "qwen", "groq", "together", "openrouter", "xai", "vllm", "ollama"),
+                presets.keySet());
+        assertEquals("OPENAI_API_KEY", presets.get("openai").apiKeyEnv());
+        assertEquals("DASHSCOPE_API_KEY", presets.get("qwen").apiKeyEnv());
+        assertNull(presets.get("ollama").apiKeyEnv(), "local servers need no key");
+        assertNull(presets.get("vllm").apiKeyEnv(), "local servers need no key");
+        assertEquals("max_completion_tokens", presets.get("openai").options().get(OpenAiCompatiblePlugin.OPTION_MAX_TOKENS_FIELD));
+        assertEquals("max_tokens", presets.get("deepseek").options().get(OpenAiCompatiblePlugin.OPTION_MAX_TOKENS_FIELD));
+        presets.values().forEach(p -> assertTrue(p.baseUrl().getPath().endsWith("/v1"), p.providerId() + " " + p.baseUrl()));
+    }
+
+    @Test
+    void sendsMaxCompletionTokensByDefaultAndMaxTokensWhenConfigured() throws Exception {
+        respondJson(200, "plain.response.json");
+        client.complete(plainRequest().withMaxOutputTokens(256), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        RecordedRequest r = server.takeRequest();
+        assertEquals(256, r.bodyJson().get("max_completion_tokens").asInt());
+        assertFalse(r.bodyJson().has("max_tokens"));
+
+        client.close();
+        client = plugin().create(config(server.baseUri(), new Secret(API_KEY), Map.of(OpenAiCompatiblePlugin.OPTION_MAX_TOKENS_FIELD, "max_tokens")));
+        respondJson(200, "plain.response.json");
+        client.complete(plainRequest().withMaxOutputTokens(256), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        RecordedRequest r2 = server.takeRequest();
+        assertEquals(256, r2.bodyJson().get("max_tokens").asInt());
+        assertFalse(r2.bodyJson().has("max_completion_tokens"));
+    }
+
+    @Test
+    void localServersNeedNoKey() throws Exception {
+        client.close();
+        client = plugin().create(new ProviderConfig("ollama", OpenAiCompatiblePlugin.ID, server.baseUri().resolve("/v1"), null,
+                Map.of(), null, Map.of()));
+        respondJson(200, "plain.response.json");
+        client.complete(plainRequest(), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNull(server.takeRequest().header("authorization"));
+    }
+
+    @Test
+    void readsReasoningAndCachedTokens() throws Exception {
+        server.enqueue(ScriptedResponse.json(200, fixtures.text("plain.response.json")
+                .replace("\"cached_tokens\": 0", "\"cached_tokens\": 8")
+                .replace("\"reasoning_tokens\": 0", "\"reasoning_tokens\": 5")));
+        ChatResponse r = client.complete(plainRequest(), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(8, r.usage().cachedInputTokens());
+        assertEquals(5, r.usage().reasoningTokens());
+        assertEquals("gpt-4.1-2025-04-14", r.modelVersion());
+    }
+
+    @Test
+    void streamWithoutUsageOptionWhenTheServerRejectsIt() throws Exception {
+        client.close();
+        client = plugin().create(config(server.baseUri(), new Secret(API_KEY), Map.of(OpenAiCompatiblePlugin.OPTION_STREAM_USAGE, "false")));
+        server.enqueue(ScriptedResponse.sse(fixtures.events("stream.sse")));
+        stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        RecordedRequest r = server.takeRequest();
+        assertTrue(r.bodyJson().get("stream").asBoolean());
+        assertFalse(r.bodyJson().has("stream_options"));
+    }
+
+    @Test
+    void refusesAStrictSchemaThatOpenAiRejects() {
+        ChatRequest r = plainRequest().withResponseFormat(ResponseFormat.jsonSchema("loose",
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"));
+        ProviderException e = assertThrows(ProviderException.class, () -> client.validate(r, fullDescriptor()));
+        assertEquals(ErrorKind.UNSUPPORTED, e.kind());
+        assertTrue(e.getMessage().contains("additionalProperties"), e.getMessage());
+    }
+
+    @Test
+    void refusesARootSchemaThatIsNotAnObject() {
+        ChatRequest r = plainRequest().withResponseFormat(ResponseFormat.jsonSchema("list", "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"));
+        assertEquals(ErrorKind.UNSUPPORTED, assertThrows(ProviderException.class, () -> client.validate(r, fullDescriptor())).kind());
+    }
+
+    @Test
+    void errorInsideTheStreamEndsItWithAnError() throws Exception {
+        List<String> events = List.of(fixtures.events("stream.sse").get(0),
+                "data: {\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        StreamEvent.Error e = (StreamEvent.Error) s.last();
+        assertEquals(ErrorKind.SERVER_ERROR, e.error().kind());
+    }
+}
