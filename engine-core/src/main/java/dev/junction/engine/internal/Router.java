@@ -175,7 +175,8 @@ public final class Router {
                 violation += c / costCap - 1;
                 soft = new Exclusion(e.id, Constraint.COST_CAP, "estimated " + usd(c) + " > cap " + usd(costCap));
             }
-            if (lat > latencyBudget) {
+            // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
+            if (lat > latencyBudget && e.stats.latencyP50Nanos() >= 0) {
                 violation += (double) lat / latencyBudget - 1;
                 if (soft == null) {
                     soft = new Exclusion(e.id, Constraint.LATENCY_BUDGET, "estimated " + millis(lat) + " > budget "

@@ -1,0 +1,230 @@
+package dev.junction.engine;
+
+import dev.junction.engine.fakes.Models;
+import dev.junction.engine.fakes.TestBed;
+import dev.junction.spi.Capability;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.ToolDefinition;
+import dev.junction.spi.ToolChoice;
+import dev.junction.spi.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.junction.engine.fakes.FakeProviderClient.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoutingTest {
+    private final TestBed bed = new TestBed();
+    private final ModelDescriptor cheap = Models.model("a", "cheap", 0.1, 0.4, 0.6);
+    private final ModelDescriptor cheap2 = Models.model("a", "cheap2", 0.2, 0.5, 0.62);
+    private final ModelDescriptor mid = Models.model("b", "mid", 1, 4, 0.8);
+    private final ModelDescriptor best = Models.model("c", "best", 10, 30, 0.95);
+    private final Intent noCache = Intent.builder().cachePolicy(CachePolicy.OFF).build();
+
+    private Junction junction() {
+        return bed.builder(cheap, cheap2, mid, best).cacheStore(null).build();
+    }
+
+    @Test
+    void ordersCandidatesByTheObjective() {
+        try (Junction j = junction()) {
+            RouteDecision cheapest = bed.complete(j, TestBed.hello(),
+                    noCache.toBuilder().objective(Objective.CHEAPEST).build()).decision();
+            assertEquals("a/cheap", cheapest.chosen().modelId());
+            RouteDecision quality = bed.complete(j, TestBed.hello(),
+                    noCache.toBuilder().objective(Objective.BEST_QUALITY).build()).decision();
+            assertEquals("c/best", quality.chosen().modelId());
+        }
+    }
+
+    @Test
+    void fallbackChainPrefersOtherProvidersBeforeTheSameProvidersNextModel() {
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST).build())
+                    .decision();
+            assertEquals(List.of("a/cheap", "b/mid", "c/best", "a/cheap2"),
+                    d.candidates().stream().map(Candidate::modelId).toList());
+        }
+    }
+
+    @Test
+    void estimatesCostFromInputAndExpectedOutputTokens() {
+        try (Junction j = junction()) {
+            ChatRequest r = ChatRequest.ofUser("x".repeat(400)).withMaxOutputTokens(100);
+            RouteDecision d = bed.complete(j, r, noCache.toBuilder().pinModel("c/best").build()).decision();
+            // 4 message tokens + 100 text tokens at $10/M, plus 100 output tokens at $30/M
+            assertEquals(104 * 10e-6 + 100 * 30e-6, d.chosen().estimatedCostUsd(), 1e-12);
+        }
+    }
+
+    @Test
+    void recordsActualCostFromReportedUsageInTheLedger() {
+        bed.provider("b").script("mid", ok(Duration.ofMillis(300), "hi", 1000, 500));
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().pinModel("mid").build()).decision();
+            double expected = 1000 * 1e-6 + 500 * 4e-6;
+            assertEquals(expected, d.costUsd(), 1e-12);
+            assertEquals(expected, j.budgets().tenant("default").spentUsd(), 1e-12);
+            assertEquals(expected, j.budgets().provider("b").spentUsd(), 1e-12);
+        }
+    }
+
+    @Test
+    void refusesBeforeAnyCallWhenTheEstimateExceedsTheTenantBudget() {
+        try (Junction j = bed.builder(cheap, cheap2, mid, best).cacheStore(null).tenantBudget("acme", 0.001).build()) {
+            ChatRequest r = TestBed.hello().withTenant("acme", null);
+            BudgetExceededException e = assertThrows(BudgetExceededException.class,
+                    () -> bed.complete(j, r, noCache.toBuilder().pinModel("c/best").build()));
+            assertEquals("tenant:acme", e.budget());
+            assertTrue(e.getMessage().contains("tenant:acme"), e.getMessage());
+            assertTrue(bed.provider("c").calls().isEmpty());
+            // Cheaper models still fit the budget: the router picks one of those instead.
+            assertEquals("a/cheap2", bed.complete(j, r, noCache.toBuilder().objective(Objective.BEST_QUALITY)
+                    .denyModels(Set.of("best", "b/mid")).build()).decision().chosen().modelId());
+        }
+    }
+
+    @Test
+    void refusesWhenTheProviderBudgetIsSpent() {
+        try (Junction j = bed.builder(cheap, cheap2, mid, best).cacheStore(null).build()) {
+            j.budgets().setProviderCap("b", 0);
+            BudgetExceededException e = assertThrows(BudgetExceededException.class,
+                    () -> bed.complete(j, TestBed.hello(), noCache.toBuilder().pinModel("b/mid").build()));
+            assertEquals("provider:b", e.budget());
+            assertEquals(0, e.remainingUsd());
+        }
+    }
+
+    @Test
+    void infeasibleIntentListsEveryCandidateAndTheConstraintThatRemovedIt() {
+        ModelDescriptor noTools = Models.withCapabilities(Models.model("a", "notools", 1, 1, 0.5),
+                EnumSet.of(Capability.STREAMING));
+        ModelDescriptor tiny = Models.withContext(Models.model("b", "tiny", 1, 1, 0.5), 50);
+        ModelDescriptor euOnly = Models.withRegions(Models.model("c", "euonly", 1, 1, 0.5), Set.of("eu"));
+        ModelDescriptor denied = Models.model("e", "denied", 1, 1, 0.5);
+        ModelDescriptor orphan = Models.model("z", "orphan", 1, 1, 0.5);
+        try (Junction j = bed.builder(noTools, tiny, euOnly, denied).models(List.of(orphan)).cacheStore(null).build()) {
+            ChatRequest r = TestBed.hello().withTools(List.of(ToolDefinition.of("lookup", "finds", null)), ToolChoice.AUTO);
+            Intent intent = noCache.toBuilder().region("us").denyModels(Set.of("denied")).build();
+            InfeasibleIntentException e = assertThrows(InfeasibleIntentException.class, () -> bed.complete(j, r, intent));
+            java.util.Map<String, Constraint> byModel = new java.util.TreeMap<>();
+            e.exclusions().forEach(x -> byModel.put(x.modelId(), x.constraint()));
+            assertEquals(java.util.Map.of("a/notools", Constraint.CAPABILITY, "b/tiny", Constraint.CONTEXT_WINDOW,
+                    "c/euonly", Constraint.REGION, "e/denied", Constraint.MODEL_NOT_ALLOWED,
+                    "z/orphan", Constraint.PROVIDER_NOT_CONFIGURED), byModel);
+            assertEquals("a/notools: CAPABILITY (lacks TOOLS)", e.exclusions().get(0).toString());
+            for (Exclusion x : e.exclusions()) {
+                assertTrue(e.getMessage().contains(x.modelId()), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void contextWindowCountsInputTokensPlusMaxOutput() {
+        ModelDescriptor small = Models.withContext(Models.model("a", "small", 1, 1, 0.5), 200);
+        try (Junction j = bed.builder(small, mid).cacheStore(null).build()) {
+            ChatRequest r = ChatRequest.ofUser("y".repeat(400)).withMaxOutputTokens(150);
+            RouteDecision d = bed.complete(j, r, noCache).decision();
+            assertEquals("b/mid", d.chosen().modelId());
+            Exclusion x = d.exclusions().get(0);
+            assertEquals(Constraint.CONTEXT_WINDOW, x.constraint());
+            assertEquals("input 104 + output 150 tokens > context window 200", x.detail());
+        }
+    }
+
+    @Test
+    void zeroDataRetentionExcludesModelsThatKeepData() {
+        ModelDescriptor zdr = Models.withRetention(Models.model("b", "zdr", 5, 5, 0.7), dev.junction.spi.DataRetention.ZERO);
+        try (Junction j = bed.builder(cheap, zdr).cacheStore(null).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().zeroDataRetention(true).build())
+                    .decision();
+            assertEquals("b/zdr", d.chosen().modelId());
+            assertEquals(Constraint.DATA_RETENTION, d.exclusions().get(0).constraint());
+        }
+    }
+
+    @Test
+    void pluginRefusalExcludesTheModelAsUnsupportedRequest() {
+        bed.provider("a").refuseWhen(r -> true);
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST).build())
+                    .decision();
+            assertEquals("b/mid", d.chosen().modelId());
+            assertTrue(d.exclusions().stream().anyMatch(x -> x.modelId().equals("a/cheap")
+                    && x.constraint() == Constraint.UNSUPPORTED_REQUEST && x.detail().contains("cannot serve")));
+        }
+    }
+
+    @Test
+    void allowListAcceptsBareModelIdsAndProviderSlashModel() {
+        try (Junction j = junction()) {
+            assertEquals("b/mid", bed.complete(j, TestBed.hello(), noCache.toBuilder().allowModels(Set.of("mid")).build())
+                    .decision().chosen().modelId());
+            assertEquals("c/best", bed.complete(j, TestBed.hello(), noCache.toBuilder().pinModel("c/best").build())
+                    .decision().chosen().modelId());
+            assertEquals("b/mid", bed.complete(j, TestBed.hello(), noCache.toBuilder().allowProviders(Set.of("b")).build())
+                    .decision().chosen().modelId());
+        }
+    }
+
+    @Test
+    void degradesToTheClosestCandidateAndReportsTheViolatedConstraint() {
+        try (Junction j = bed.builder(mid, best).cacheStore(null).build()) {
+            Intent tight = noCache.toBuilder().maxCostUsd(0.0001).build();
+            InfeasibleIntentException e = assertThrows(InfeasibleIntentException.class,
+                    () -> bed.complete(j, TestBed.hello(), tight));
+            assertTrue(e.exclusions().stream().allMatch(x -> x.constraint() == Constraint.COST_CAP), e.getMessage());
+
+            RouteDecision d = bed.complete(j, TestBed.hello(), tight.toBuilder().allowDegrade(true).build()).decision();
+            assertTrue(d.degraded());
+            assertEquals("b/mid", d.chosen().modelId());
+            assertEquals(Constraint.COST_CAP, d.violated().constraint());
+        }
+    }
+
+    @Test
+    void qualityFloorUsesTheCatalogScoreForTheDetectedCategory() {
+        ModelDescriptor coder = new ModelDescriptor("a", "coder", 128_000, 8192, new dev.junction.spi.Prices(1, 1, 1),
+                EnumSet.allOf(Capability.class), Set.of(), null,
+                java.util.Map.of(dev.junction.spi.TaskCategory.GENERAL, 0.5, dev.junction.spi.TaskCategory.CODING, 0.9));
+        ModelDescriptor generalist = Models.model("b", "general", 1, 1, 0.7);
+        try (Junction j = bed.builder(coder, generalist).cacheStore(null).build()) {
+            Intent floor = noCache.toBuilder().minQuality(0.8).build();
+            RouteDecision code = bed.complete(j, ChatRequest.ofUser("Fix this:\n```java\nint x = 1\n```"), floor).decision();
+            assertEquals("a/coder", code.chosen().modelId());
+            assertEquals(dev.junction.spi.TaskCategory.CODING, code.assessment().category());
+            assertThrows(InfeasibleIntentException.class, () -> bed.complete(j, ChatRequest.ofUser("Hi!"), floor));
+        }
+    }
+
+    @Test
+    void requestWithImagesNeedsVision() {
+        ModelDescriptor textOnly = Models.withCapabilities(Models.model("a", "text", 0.01, 0.01, 0.5),
+                EnumSet.of(Capability.TOOLS, Capability.STREAMING));
+        try (Junction j = bed.builder(textOnly, mid).cacheStore(null).build()) {
+            ChatRequest r = ChatRequest.of(List.of(dev.junction.spi.Message.user(List.of(
+                    new dev.junction.spi.ContentPart.Text("what is this?"),
+                    dev.junction.spi.ContentPart.Image.ofUrl("https://example.com/cat.png")))));
+            RouteDecision d = bed.complete(j, r, noCache).decision();
+            assertEquals("b/mid", d.chosen().modelId());
+            assertEquals("a/text: CAPABILITY (lacks VISION)", d.exclusions().get(0).toString());
+        }
+    }
+
+    @Test
+    void usageFromTheProviderIsReturnedUnchanged() {
+        bed.provider("a").script("cheap", ok(Duration.ZERO, "x", 3, 4));
+        try (Junction j = junction()) {
+            JunctionResponse r = bed.complete(j, TestBed.hello(), noCache.toBuilder().pinModel("a/cheap").build());
+            assertEquals(Usage.of(3, 4), r.response().usage());
+            assertEquals("cheap-v1", r.response().modelVersion());
+        }
+    }
+}
