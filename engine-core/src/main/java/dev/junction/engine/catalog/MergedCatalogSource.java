@@ -15,14 +15,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Several catalog sources merged into one, in a stated precedence: the first source listed wins.
+ * Several catalog sources merged into one, in a stated precedence: sources are layers, a later source wins — the
+ * same order as {@code Junction.Builder.catalog(...)} called several times.
  *
- * <p>For a model id ({@code provider/model}) present in several sources, the highest-precedence source that has it
- * gives its limits, prices and capabilities; its regions, data retention and quality scores are taken from the
- * highest-precedence source that publishes them (non-empty regions, retention other than {@code UNKNOWN}, non-empty
- * quality). So an override file or a price feed (LiteLLM, OpenRouter, a company URL) listed before
- * {@link DefaultCatalog#source()} updates prices without losing the default catalog's quality scores. Models appear
- * in the order of the highest-precedence source, then the new ones of each lower source.
+ * <p>For a model id ({@code provider/model}) present in several sources, the last source that has it gives its
+ * limits, prices and capabilities; its regions, data retention and quality scores are taken from the last source
+ * that publishes them (non-empty regions, retention other than {@code UNKNOWN}, non-empty quality). So a price feed
+ * (LiteLLM, OpenRouter, a company URL) or an override file layered after {@link DefaultCatalog#source()} updates
+ * prices without losing the default catalog's quality scores — unlike the engine's own merge of several sources,
+ * which replaces whole descriptors. Models appear in first-seen order.
  *
  * <p>{@link #load()} fails if any source fails. {@link #reloadIfChanged()} polls every source; when some changed, the
  * merge of everyone's latest accepted models is returned (a source whose update was rejected contributes its
@@ -48,20 +49,20 @@ public final class MergedCatalogSource implements CatalogSource {
         }
     }
 
-    /** Merges the sources, highest precedence first. */
-    public static MergedCatalogSource of(CatalogSource... inPrecedenceOrder) {
-        return of(List.of(inPrecedenceOrder));
+    /** Merges the sources, lowest precedence first (a later source wins). */
+    public static MergedCatalogSource of(CatalogSource... layers) {
+        return of(List.of(layers));
     }
 
-    /** Merges the sources, highest precedence first. */
-    public static MergedCatalogSource of(List<? extends CatalogSource> inPrecedenceOrder) {
-        for (CatalogSource s : inPrecedenceOrder) {
+    /** Merges the sources, lowest precedence first (a later source wins). */
+    public static MergedCatalogSource of(List<? extends CatalogSource> layers) {
+        for (CatalogSource s : layers) {
             Objects.requireNonNull(s, "source");
         }
-        return new MergedCatalogSource(List.copyOf(inPrecedenceOrder));
+        return new MergedCatalogSource(List.copyOf(layers));
     }
 
-    /** The sources, highest precedence first. */
+    /** The sources, lowest precedence first. */
     public List<CatalogSource> sources() {
         return sources;
     }
@@ -70,7 +71,7 @@ public final class MergedCatalogSource implements CatalogSource {
     public String name() {
         StringBuilder b = new StringBuilder("merged[");
         for (int i = 0; i < sources.size(); i++) {
-            b.append(i == 0 ? "" : " > ").append(sources.get(i).name());
+            b.append(i == 0 ? "" : " < ").append(sources.get(i).name());
         }
         return b.append(']').toString();
     }
@@ -120,12 +121,12 @@ public final class MergedCatalogSource implements CatalogSource {
         return merged;
     }
 
-    /** Merges lists given highest precedence first, as described in the class comment. */
-    static List<ModelDescriptor> merge(List<List<ModelDescriptor>> inPrecedenceOrder) {
+    /** Merges lists given lowest precedence first, as described in the class comment. */
+    static List<ModelDescriptor> merge(List<List<ModelDescriptor>> layers) {
         Map<String, ModelDescriptor> byId = new LinkedHashMap<>();
-        for (List<ModelDescriptor> models : inPrecedenceOrder) {
-            for (ModelDescriptor lower : models) {
-                byId.merge(lower.id(), lower, MergedCatalogSource::fillFrom);
+        for (List<ModelDescriptor> models : layers) {
+            for (ModelDescriptor higher : models) {
+                byId.merge(higher.id(), higher, (lower, h) -> fillFrom(h, lower));
             }
         }
         return List.copyOf(byId.values());
