@@ -1,2 +1,4 @@
-/** dev.junction.plugin.anthropic (filled by its issue). */
+/**
+ * The {@code anthropic} provider plugin: {@link dev.junction.plugin.anthropic.AnthropicPlugin}.
+ */
 package dev.junction.plugin.anthropic;

@@ -93,10 +93,10 @@ public abstract class HttpProviderClient implements ProviderClient {
      * @throws IOException       when the body is not the JSON the provider documents
      * @throws ProviderException when the body reports a failure (a filtered answer)
      */
-    protected abstract ChatResponse decode(byte[] body, CallOptions options) throws IOException;
+    protected abstract ChatResponse decode(byte[] body, ChatRequest request, CallOptions options) throws IOException;
 
     /** A new decoder for one stream. */
-    protected abstract StreamDecoder streamDecoder(CallOptions options);
+    protected abstract StreamDecoder streamDecoder(ChatRequest request, CallOptions options);
 
     /** Reads the provider's error body; returns {@link HttpErrors.ProviderErrorBody#NONE} when it cannot. */
     protected abstract HttpErrors.ProviderErrorBody readError(int status, byte[] body);
@@ -158,7 +158,7 @@ public abstract class HttpProviderClient implements ProviderClient {
                 return;
             }
             try {
-                result.complete(toResponse(response, options));
+                result.complete(toResponse(response, request, options));
             } catch (ProviderException e) {
                 result.completeExceptionally(e);
             } catch (RuntimeException e) {
@@ -174,13 +174,13 @@ public abstract class HttpProviderClient implements ProviderClient {
         return result;
     }
 
-    private ChatResponse toResponse(HttpResponse<byte[]> response, CallOptions options) {
+    private ChatResponse toResponse(HttpResponse<byte[]> response, ChatRequest request, CallOptions options) {
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             throw errorFor(options.model(), status, response.headers(), response.body());
         }
         try {
-            return decode(response.body(), options);
+            return decode(response.body(), request, options);
         } catch (IOException | UncheckedIOException e) {
             throw malformed(options.model(), status);
         }
@@ -206,7 +206,7 @@ public abstract class HttpProviderClient implements ProviderClient {
         HttpRequest httpRequest = httpRequest(request, options, true);
         String model = options.model();
         Duration timeout = options.timeout();
-        return new SseStreamPublisher(http, httpRequest, () -> streamDecoder(options),
+        return new SseStreamPublisher(http, httpRequest, () -> streamDecoder(request, options),
                 (status, headers, body) -> errorFor(model, status, headers, body),
                 t -> t == null
                         ? errors.fromThrowable(model, new HttpTimeoutException("no stream event within " + timeout))

@@ -138,7 +138,7 @@ public final class OpenAiClient extends HttpProviderClient {
     }
 
     @Override
-    protected ChatResponse decode(byte[] body, CallOptions options) throws IOException {
+    protected ChatResponse decode(byte[] body, ChatRequest request, CallOptions options) throws IOException {
         OpenAiCodec.Decoded d = OpenAiCodec.decode(body, provider(), options.model());
         if (d.response() == null) {
             throw errors.of(d.errorKind(), options.model(), 200, d.errorMessage());
@@ -147,7 +147,7 @@ public final class OpenAiClient extends HttpProviderClient {
     }
 
     @Override
-    protected StreamDecoder streamDecoder(CallOptions options) {
+    protected StreamDecoder streamDecoder(ChatRequest request, CallOptions options) {
         return new OpenAiStreamDecoder(provider(), options.model(), (kind, message) -> errors.of(kind, options.model(), 200, message));
     }
 

@@ -1,0 +1,128 @@
+package dev.junction.plugin.anthropic;
+
+import dev.junction.plugin.testkit.CollectingSubscriber;
+import dev.junction.plugin.testkit.ProviderPluginContract;
+import dev.junction.plugin.testkit.RecordedRequest;
+import dev.junction.plugin.testkit.ScriptedResponse;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ChatResponse;
+import dev.junction.spi.ErrorKind;
+import dev.junction.spi.Message;
+import dev.junction.spi.ProviderConfig;
+import dev.junction.spi.ProviderException;
+import dev.junction.spi.ProviderPlugin;
+import dev.junction.spi.ResponseFormat;
+import dev.junction.spi.Secret;
+import dev.junction.spi.StreamEvent;
+import dev.junction.spi.ToolChoice;
+import dev.junction.spi.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The anthropic plugin against the test kit, plus what only the Messages API has. */
+class AnthropicContractTest extends ProviderPluginContract {
+
+    @Override
+    protected ProviderPlugin plugin() {
+        return new AnthropicPlugin();
+    }
+
+    @Override
+    protected String fixtureRoot() {
+        return "/fixtures/anthropic";
+    }
+
+    @Override
+    protected ProviderConfig config(URI baseUri, Secret apiKey, Map<String, String> options) {
+        return new ProviderConfig("anthropic", AnthropicPlugin.ID, baseUri, apiKey, Map.of(), null, options);
+    }
+
+    @Override
+    protected String expectedPath(String model, boolean stream) {
+        return "/v1/messages";
+    }
+
+    @Override
+    protected void assertAuthenticated(RecordedRequest request, String apiKey) {
+        assertEquals(apiKey, request.header("x-api-key"));
+        assertEquals("2023-06-01", request.header("anthropic-version"));
+        assertEquals(null, request.header("authorization"));
+    }
+
+    @Override
+    protected int overloadedStatus() {
+        return 529;
+    }
+
+    @Test
+    void reportsPromptCachingUsage() throws Exception {
+        server.enqueue(ScriptedResponse.json(200, fixtures.text("plain.response.json")
+                .replace("\"cache_creation_input_tokens\": 0", "\"cache_creation_input_tokens\": 100")
+                .replace("\"cache_read_input_tokens\": 0", "\"cache_read_input_tokens\": 2000")));
+        ChatResponse r = client.complete(plainRequest(), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(new Usage(2112, 9, 2000, 100, 0), r.usage(), "input counts cache reads and writes");
+        assertEquals("claude-sonnet-4-5-20250929", r.modelVersion());
+    }
+
+    @Test
+    void overloadedErrorEventInsideTheStream() throws Exception {
+        List<String> events = new ArrayList<>(fixtures.events("stream-head.sse"));
+        events.add("event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        ProviderException e = assertInstanceOf(StreamEvent.Error.class, s.last()).error();
+        assertEquals(ErrorKind.OVERLOADED, e.kind());
+        assertFalse(s.events().stream().anyMatch(ev -> ev instanceof StreamEvent.Finish));
+    }
+
+    @Test
+    void mergesConsecutiveSystemMessagesIntoTheTopLevelField() throws Exception {
+        respondJson(200, "system.response.json");
+        client.complete(ChatRequest.of(List.of(Message.system("First."), Message.system("Second."), Message.user("Hi"))), options())
+                .get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        RecordedRequest r = server.takeRequest();
+        assertEquals("First.\n\nSecond.", r.bodyJson().get("system").asText());
+        assertEquals(1, r.bodyJson().get("messages").size());
+    }
+
+    @Test
+    void streamsJsonSchemaOutputAsText() throws Exception {
+        String start = fixtures.events("stream.sse").get(0);
+        List<String> events = List.of(start,
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"city_info\",\"input\":{}}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\", \"}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"population\\\": 2102650}\"}}\n\n",
+                "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+                "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":20}}\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        ChatRequest r = plainRequest().withResponseFormat(ResponseFormat.jsonSchema("city_info",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"));
+        CollectingSubscriber s = stream(r, options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals("{\"city\": \"Paris\", \"population\": 2102650}", s.text());
+        assertEquals(new StreamEvent.Finish(dev.junction.spi.FinishReason.STOP), s.last());
+    }
+
+    @Test
+    void refusesJsonOutputCombinedWithTools() {
+        ChatRequest r = toolRequest().withResponseFormat(ResponseFormat.JSON_OBJECT);
+        assertEquals(ErrorKind.UNSUPPORTED, assertThrows(ProviderException.class, () -> client.validate(r, fullDescriptor())).kind());
+    }
+
+    @Test
+    void mapsRequiredToolChoiceToAny() throws Exception {
+        respondJson(200, "tool-call.response.json");
+        client.complete(toolRequest().withTools(weatherTool(), ToolChoice.REQUIRED), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("any", server.takeRequest().bodyJson().get("tool_choice").get("type").asText());
+    }
+}
