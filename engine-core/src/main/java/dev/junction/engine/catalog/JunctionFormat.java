@@ -102,7 +102,7 @@ final class JunctionFormat {
         return ids;
     }
 
-    private static ModelDescriptor readModel(JsonNode m, String where, Set<String> sources)
+    static ModelDescriptor readModel(JsonNode m, String where, Set<String> sources)
             throws InvalidCatalogException {
         if (!m.isObject()) {
             throw new InvalidCatalogException(where + ": expected an object");
@@ -237,43 +237,47 @@ final class JunctionFormat {
         root.put("version", VERSION);
         ArrayNode arr = root.putArray("models");
         for (ModelDescriptor d : models) {
-            ObjectNode m = arr.addObject();
-            m.put("provider", d.provider());
-            m.put("model", d.model());
-            ObjectNode limits = m.putObject("limits");
-            limits.put("contextWindow", d.contextWindow());
-            limits.put("maxOutputTokens", d.maxOutputTokens());
-            ObjectNode prices = m.putObject("prices");
-            prices.put("input", d.prices().inputPerMillion());
-            prices.put("output", d.prices().outputPerMillion());
-            prices.put("cachedInput", d.prices().cachedInputPerMillion());
-            ArrayNode caps = m.putObject("capabilities").putArray("values");
-            for (Capability c : EnumSet.allOf(Capability.class)) {
-                if (d.supports(c)) {
-                    caps.add(c.name().toLowerCase(Locale.ROOT));
-                }
-            }
-            if (!d.regions().isEmpty()) {
-                ArrayNode regs = m.putObject("regions").putArray("values");
-                d.regions().stream().sorted().forEach(regs::add);
-            }
-            if (d.retention() != DataRetention.UNKNOWN) {
-                m.putObject("retention").put("value", d.retention().name().toLowerCase(Locale.ROOT));
-            }
-            if (!d.quality().isEmpty()) {
-                ObjectNode scores = m.putObject("quality").putObject("scores");
-                for (TaskCategory c : TaskCategory.values()) {
-                    Double q = d.quality().get(c);
-                    if (q != null) {
-                        scores.put(c.name().toLowerCase(Locale.ROOT), q);
-                    }
-                }
-            }
+            writeModel(d, arr.addObject());
         }
         try {
             return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write a catalog tree", e);
+        }
+    }
+
+    /** Writes one descriptor's fields into {@code m}, in this format. */
+    static void writeModel(ModelDescriptor d, ObjectNode m) {
+        m.put("provider", d.provider());
+        m.put("model", d.model());
+        ObjectNode limits = m.putObject("limits");
+        limits.put("contextWindow", d.contextWindow());
+        limits.put("maxOutputTokens", d.maxOutputTokens());
+        ObjectNode prices = m.putObject("prices");
+        prices.put("input", d.prices().inputPerMillion());
+        prices.put("output", d.prices().outputPerMillion());
+        prices.put("cachedInput", d.prices().cachedInputPerMillion());
+        ArrayNode caps = m.putObject("capabilities").putArray("values");
+        for (Capability c : EnumSet.allOf(Capability.class)) {
+            if (d.supports(c)) {
+                caps.add(c.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (!d.regions().isEmpty()) {
+            ArrayNode regs = m.putObject("regions").putArray("values");
+            d.regions().stream().sorted().forEach(regs::add);
+        }
+        if (d.retention() != DataRetention.UNKNOWN) {
+            m.putObject("retention").put("value", d.retention().name().toLowerCase(Locale.ROOT));
+        }
+        if (!d.quality().isEmpty()) {
+            ObjectNode scores = m.putObject("quality").putObject("scores");
+            for (TaskCategory c : TaskCategory.values()) {
+                Double q = d.quality().get(c);
+                if (q != null) {
+                    scores.put(c.name().toLowerCase(Locale.ROOT), q);
+                }
+            }
         }
     }
 }
