@@ -1,2 +1,4 @@
-/** dev.junction.plugin.gemini (filled by its issue). */
+/**
+ * The {@code gemini} provider plugin: {@link dev.junction.plugin.gemini.GeminiPlugin}.
+ */
 package dev.junction.plugin.gemini;

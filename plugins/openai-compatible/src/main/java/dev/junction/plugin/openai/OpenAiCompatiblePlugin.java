@@ -50,6 +50,9 @@ public final class OpenAiCompatiblePlugin implements ProviderPlugin {
             new ProviderPreset("together", URI.create("https://api.together.xyz/v1"), "TOGETHER_API_KEY", MAX_TOKENS),
             new ProviderPreset("openrouter", URI.create("https://openrouter.ai/api/v1"), "OPENROUTER_API_KEY", MAX_TOKENS),
             new ProviderPreset("xai", URI.create("https://api.x.ai/v1"), "XAI_API_KEY", MAX_TOKENS),
+            new ProviderPreset("fireworks", URI.create("https://api.fireworks.ai/inference/v1"), "FIREWORKS_API_KEY", MAX_TOKENS),
+            new ProviderPreset("moonshot", URI.create("https://api.moonshot.ai/v1"), "MOONSHOT_API_KEY", MAX_TOKENS),
+            new ProviderPreset("cohere", URI.create("https://api.cohere.ai/compatibility/v1"), "COHERE_API_KEY", MAX_TOKENS),
             new ProviderPreset("vllm", URI.create("http://localhost:8000/v1"), null, MAX_TOKENS),
             new ProviderPreset("ollama", URI.create("http://localhost:11434/v1"), null, MAX_TOKENS));
 

@@ -61,7 +61,8 @@ class OpenAiCompatibleContractTest extends ProviderPluginContract {
     void shipsPresetsForTheCompatibleProviders() {
         Map<String, ProviderPreset> presets = plugin().presets().stream()
                 .collect(Collectors.toMap(ProviderPreset::providerId, p -> p));
-        assertEquals(Set.of("openai", "deepseek", "mistral", "qwen", "groq", "together", "openrouter", "xai", "vllm", "ollama"),
+        assertEquals(Set.of("openai", "deepseek", "mistral", "qwen", "groq", "together", "openrouter", "xai", "fireworks",
+                        "moonshot", "cohere", "vllm", "ollama"),
                 presets.keySet());
         assertEquals("OPENAI_API_KEY", presets.get("openai").apiKeyEnv());
         assertEquals("DASHSCOPE_API_KEY", presets.get("qwen").apiKeyEnv());
