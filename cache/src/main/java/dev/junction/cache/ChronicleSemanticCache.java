@@ -106,7 +106,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         final AtomicLong hits;
         volatile boolean referenced;
         volatile boolean removed;
-        int ordinal = -1;
+        volatile boolean indexed;
 
         Meta(String key, CacheEntry e, long expiresAtMillis, int bytes) {
             this.key = key;
@@ -220,9 +220,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         for (Map.Entry<String, List<float[]>> ns : vectors.entrySet()) {
             VectorIndex<Meta> index = new VectorIndex<>(indexSettings);
             List<Meta> payloads = metas.get(ns.getKey());
-            int[] ordinals = index.addAll(ns.getValue(), payloads);
-            for (int i = 0; i < ordinals.length; i++) {
-                payloads.get(i).ordinal = ordinals[i];
+            index.addAll(ns.getValue(), payloads);
+            for (Meta m : payloads) {
+                m.indexed = true;
             }
             indexes.put(ns.getKey(), index);
         }
@@ -349,7 +349,8 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 bytes.addAndGet(m.bytes);
                 if (vector != null) {
                     VectorIndex<Meta> index = indexes.computeIfAbsent(m.indexKey, k -> new VectorIndex<>(indexSettings));
-                    m.ordinal = index.add(vector, m);
+                    index.add(vector, m);
+                    m.indexed = true;
                 }
             }
             if (displaced != null) {
@@ -547,10 +548,10 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         m.removed = true;
         byId.remove(m.id, m);
         bytes.addAndGet(-m.bytes);
-        if (m.ordinal >= 0) {
+        if (m.indexed) {
             VectorIndex<Meta> index = indexes.get(m.indexKey);
             if (index != null) {
-                index.remove(m.ordinal, m);
+                index.remove(m);
             }
         }
     }

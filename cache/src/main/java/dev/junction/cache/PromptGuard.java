@@ -106,8 +106,15 @@ public final class PromptGuard {
             Set<String> words = new HashSet<>();
             int capitalized = 0;
             int alphabetic = 0;
+            boolean start = true;
             for (String t : raw) {
-                if (t.equals(".") || Character.isDigit(t.charAt(0))) {
+                if (t.equals(".")) {
+                    start = true;
+                    continue;
+                }
+                boolean initial = start;
+                start = false;
+                if (initial || t.equals("I") || Character.isDigit(t.charAt(0))) {
                     continue;
                 }
                 alphabetic++;
@@ -115,7 +122,7 @@ public final class PromptGuard {
                     capitalized++;
                 }
             }
-            boolean titleCase = alphabetic >= 4 && capitalized * 10 >= alphabetic * 6;
+            boolean titleCase = alphabetic >= 4 && capitalized * 10 >= alphabetic * 7;
             Set<String> entities = new HashSet<>();
             boolean sentenceStart = true;
             for (String t : raw) {

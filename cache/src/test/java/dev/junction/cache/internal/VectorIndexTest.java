@@ -1,0 +1,132 @@
+package dev.junction.cache.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VectorIndexTest {
+    private static final int DIMS = 32;
+
+    static float[] unit(Random random) {
+        float[] v = new float[DIMS];
+        double norm = 0;
+        for (int i = 0; i < DIMS; i++) {
+            v[i] = (float) random.nextGaussian();
+            norm += v[i] * v[i];
+        }
+        for (int i = 0; i < DIMS; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+
+    @Test
+    void simdAndScalarDotProductsAgree() {
+        Random random = new Random(1);
+        for (int dims : new int[] {1, 7, 16, 33, 384}) {
+            float[] a = new float[dims];
+            float[] b = new float[dims];
+            for (int i = 0; i < dims; i++) {
+                a[i] = (float) random.nextGaussian();
+                b[i] = (float) random.nextGaussian();
+            }
+            assertEquals(VectorMath.dotScalar(a, b), VectorMath.dot(a, b), 1e-4);
+        }
+    }
+
+    @Test
+    void switchesToTheGraphAndKeepsRecallAgainstTheExactScan() {
+        Random random = new Random(42);
+        try (VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS).withGraphThreshold(500))) {
+            for (int i = 0; i < 450; i++) {
+                index.add(unit(random), i);
+            }
+            assertFalse(index.usesGraph());
+            List<float[]> vectors = new ArrayList<>();
+            List<Integer> payloads = new ArrayList<>();
+            for (int i = 450; i < 2000; i++) {
+                vectors.add(unit(random));
+                payloads.add(i);
+            }
+            index.addAll(vectors, payloads);
+            assertTrue(index.usesGraph());
+            int agree = 0;
+            int queries = 200;
+            for (int q = 0; q < queries; q++) {
+                float[] query = unit(random);
+                int exact = index.scan(query, 1).get(0).payload();
+                int approx = index.search(query, 1).get(0).payload();
+                if (exact == approx) {
+                    agree++;
+                }
+            }
+            assertTrue(agree >= queries * 0.95, "recall@1 " + agree + "/" + queries);
+        }
+    }
+
+    @Test
+    void removedVectorsAreNeverReturnedAndFreshOnesAlwaysAre() {
+        Random random = new Random(7);
+        try (VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS).withGraphThreshold(200))) {
+            List<float[]> vectors = new ArrayList<>();
+            List<Integer> payloads = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                vectors.add(unit(random));
+                payloads.add(i);
+            }
+            index.addAll(vectors, payloads);
+            assertTrue(index.usesGraph());
+            for (int i = 0; i < 1000; i += 2) {
+                assertTrue(index.remove(payloads.get(i)));
+            }
+            assertFalse(index.remove(payloads.get(0)));
+            assertEquals(500, index.size());
+            for (int i = 0; i < 1000; i++) {
+                for (VectorIndex.Neighbor<Integer> n : index.search(vectors.get(i), 10)) {
+                    assertEquals(1, n.payload() % 2, "removed payload " + n.payload() + " returned");
+                }
+            }
+            // Each live vector finds itself.
+            for (int i = 1; i < 1000; i += 2) {
+                assertEquals(i, index.search(vectors.get(i), 1).get(0).payload());
+            }
+            // New vectors are found at once.
+            List<float[]> added = new ArrayList<>();
+            List<Integer> addedPayloads = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                float[] v = unit(random);
+                added.add(v);
+                addedPayloads.add(10_000 + i);
+                index.add(v, addedPayloads.get(i));
+                assertEquals(10_000 + i, index.search(v, 1).get(0).payload());
+            }
+            // Shrinking far below the threshold drops the graph; results stay exact.
+            for (int i = 1; i < 1000; i += 2) {
+                index.remove(payloads.get(i));
+            }
+            assertEquals(100, index.size());
+            assertTrue(index.usesGraph());
+            for (int i = 0; i < 60; i++) {
+                assertTrue(index.remove(addedPayloads.get(i)), "payloads are compared by identity");
+            }
+            assertFalse(index.usesGraph());
+            assertEquals(40, index.size());
+            assertEquals(10_099, index.search(added.get(99), 1).get(0).payload());
+        }
+    }
+
+    @Test
+    void closedIndexRefusesUse() {
+        VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS));
+        index.close();
+        assertThrows(IllegalStateException.class, () -> index.search(new float[DIMS], 1));
+        assertThrows(IllegalStateException.class, () -> index.add(new float[DIMS], 1));
+    }
+}
