@@ -1,0 +1,94 @@
+package dev.junction.server.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a {@link JunctionConfig} from a YAML or JSON file (by extension: {@code .json} is JSON, anything else YAML).
+ *
+ * <p>Strict: unknown keys, wrong types and out-of-range values fail with {@code file:line:column: reason}, so a typo
+ * stops the server at start instead of being silently ignored. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates a configuration file. */
+    public static JunctionConfig load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": the configuration file does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        ObjectMapper mapper = mapper(json);
+        try {
+            JunctionConfig config = mapper.readValue(bytes, JunctionConfig.class);
+            return config == null ? JunctionConfig.DEFAULTS : config;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describe(file, e), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    static ObjectMapper mapper(boolean json) {
+        var builder = json ? JsonMapper.builder() : YAMLMapper.builder(new YAMLFactory());
+        return builder
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+    }
+
+    private static String describe(Path file, JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String where = loc == null || loc.getLineNr() < 0 ? file.toString()
+                : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+        String path = "";
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            path = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        String reason;
+        if (e instanceof UnrecognizedPropertyException u) {
+            reason = "unknown key '" + u.getPropertyName() + "'; known keys: " + u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+        } else {
+            reason = e.getOriginalMessage();
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+                reason = iae.getMessage();
+            }
+            int newline = reason == null ? -1 : reason.indexOf('\n');
+            if (newline > 0) {
+                reason = reason.substring(0, newline);
+            }
+        }
+        return where + ": " + (path.isEmpty() ? "" : path + ": ") + reason;
+    }
+}
