@@ -142,6 +142,7 @@ public final class InMemoryExactCacheStore implements SemanticCacheStore {
 
     @Override
     public CacheStats stats() {
+        checkOpen();
         long entries = byKey.estimatedSize();
         return new CacheStats(exactHits.get(), 0, misses.get(), 0, wrongHits.get(), evictions.get(),
                 expirations.get(), entries, 0, saved.sum());

@@ -30,8 +30,11 @@ public final class TestBed {
 
     /** A builder with the fakes, the given models, no cache unless set, no catalog polling. */
     public Junction.Builder builder(ModelDescriptor... models) {
-        Junction.Builder b = Junction.builder().models(List.of(models)).clock(clock).scheduler(scheduler)
+        Junction.Builder b = Junction.builder().clock(clock).scheduler(scheduler)
                 .executor(Runnable::run).catalogRefreshInterval(Duration.ZERO);
+        if (models.length > 0) {
+            b.models(List.of(models));
+        }
         for (ModelDescriptor m : models) {
             provider(m.provider());
         }

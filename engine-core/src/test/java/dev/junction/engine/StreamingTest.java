@@ -1,0 +1,182 @@
+package dev.junction.engine;
+
+import dev.junction.engine.fakes.FakeProviderClient;
+import dev.junction.engine.fakes.Models;
+import dev.junction.engine.fakes.TestBed;
+import dev.junction.spi.ErrorKind;
+import dev.junction.spi.FinishReason;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.StreamEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+
+import static dev.junction.engine.fakes.FakeProviderClient.cutStream;
+import static dev.junction.engine.fakes.FakeProviderClient.overloaded;
+import static dev.junction.engine.fakes.FakeProviderClient.stream;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamingTest {
+    private final TestBed bed = new TestBed();
+    private final ModelDescriptor first = Models.model("a", "m1", 0.1, 0.1, 0.7);
+    private final ModelDescriptor second = Models.model("b", "m2", 1, 1, 0.7);
+    private final Intent cheapest = Intent.builder().objective(Objective.CHEAPEST).cachePolicy(CachePolicy.OFF).build();
+
+    private static String describe(StreamEvent e) {
+        return switch (e) {
+            case StreamEvent.Start s -> "start " + s.provider() + "/" + s.model();
+            case StreamEvent.TextDelta t -> "text " + t.text();
+            case StreamEvent.ToolCallDelta t -> "tool " + t.name();
+            case StreamEvent.UsageReport u -> "usage " + u.usage().outputTokens();
+            case StreamEvent.Finish f -> "finish " + f.reason();
+            case StreamEvent.Error err -> "error " + err.error().kind();
+        };
+    }
+
+    @Test
+    void streamsTheAnswerAndCompletesTheDecision() {
+        bed.provider("a").script("m1", stream(Duration.ofMillis(200), "Hel", "lo"));
+        try (Junction j = bed.builder(first, second).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest);
+            assertTrue(bed.provider("a").calls().isEmpty(), "nothing is sent before a subscriber subscribes");
+            List<String> events = bed.collect(s).stream().map(StreamingTest::describe).toList();
+            assertEquals(List.of("start a/m1", "text Hel", "text lo", "usage 2", "finish STOP"), events);
+            RouteDecision d = s.decision().join();
+            assertEquals("a/m1", d.chosen().modelId());
+            assertEquals(Duration.ofMillis(200),
+                    j.liveMatrix().model("a/m1").orElseThrow().stats().timeToFirstTokenP50());
+        }
+    }
+
+    @Test
+    void streamFailsOverBeforeTheFirstToken() {
+        bed.provider("a").script("m1", cutStream(Duration.ofMillis(100), 0, "x"));
+        bed.provider("b").script("m2", stream(Duration.ofMillis(50), "Hi"));
+        try (Junction j = bed.builder(first, second).retry(RetryConfig.custom().maxAttemptsPerCandidate(1).build()).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest);
+            List<String> events = bed.collect(s).stream().map(StreamingTest::describe).toList();
+            assertEquals(List.of("start b/m2", "text Hi", "usage 1", "finish STOP"), events);
+            RouteDecision d = s.decision().join();
+            assertEquals(List.of(Attempt.Outcome.FAILED, Attempt.Outcome.SUCCEEDED),
+                    d.attempts().stream().map(Attempt::outcome).toList());
+            assertEquals(ErrorKind.NETWORK, d.attempts().get(0).error());
+        }
+    }
+
+    @Test
+    void streamFailsOverOnAnErrorEventBeforeTheFirstToken() {
+        bed.provider("a").script("m1", overloaded());
+        try (Junction j = bed.builder(first, second).retry(RetryConfig.custom().maxAttemptsPerCandidate(1).build()).build()) {
+            List<String> events = bed.collect(j.stream(TestBed.hello(), cheapest)).stream()
+                    .map(StreamingTest::describe).toList();
+            assertEquals("start b/m2", events.get(0));
+            assertEquals("finish STOP", events.get(events.size() - 1));
+        }
+    }
+
+    @Test
+    void streamCutAfterTheFirstTokenEndsWithAnExplicitError() {
+        bed.provider("a").script("m1", cutStream(Duration.ofMillis(100), 1, "Hel", "lo"));
+        try (Junction j = bed.builder(first, second).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest);
+            List<String> events = bed.collect(s).stream().map(StreamingTest::describe).toList();
+            assertEquals(List.of("start a/m1", "text Hel", "error NETWORK"), events);
+            assertTrue(bed.provider("b").calls().isEmpty(), "no fail-over once a token was delivered");
+            CompletionException e = assertThrows(CompletionException.class, () -> s.decision().join());
+            assertInstanceOf(DispatchFailedException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void streamThatMissesTheFirstTokenBudgetFailsOver() {
+        FakeProviderClient a = bed.provider("a").script("m1", stream(Duration.ofSeconds(5), "slow"));
+        bed.provider("b").script("m2", stream(Duration.ofMillis(100), "fast"));
+        try (Junction j = bed.builder(first, second).retry(RetryConfig.custom().maxAttemptsPerCandidate(1).build()).build()) {
+            Intent ttft = cheapest.toBuilder().timeToFirstTokenBudget(Duration.ofSeconds(1)).build();
+            List<String> events = bed.collect(j.stream(TestBed.hello(), ttft)).stream()
+                    .map(StreamingTest::describe).toList();
+            assertEquals(List.of("start b/m2", "text fast", "usage 1", "finish STOP"), events);
+            assertEquals(Duration.ofSeconds(1), a.calls().get(0).options().timeout());
+            assertEquals(1, a.cancelled());
+        }
+    }
+
+    @Test
+    void streamHonoursDownstreamDemand() {
+        bed.provider("a").script("m1", stream(Duration.ofMillis(10), "a", "b", "c"));
+        try (Junction j = bed.builder(first).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest);
+            List<StreamEvent> got = new ArrayList<>();
+            Flow.Subscription[] sub = new Flow.Subscription[1];
+            s.events().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    sub[0] = subscription;
+                    subscription.request(2);
+                }
+
+                @Override
+                public void onNext(StreamEvent item) {
+                    got.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            bed.scheduler.advance(Duration.ofSeconds(1));
+            assertEquals(2, got.size(), "start and the first token only");
+            sub[0].request(10);
+            bed.scheduler.advance(Duration.ofSeconds(1));
+            assertEquals(6, got.size());
+            assertEquals(new StreamEvent.Finish(FinishReason.STOP), got.get(5));
+        }
+    }
+
+    @Test
+    void cancellingTheStreamCancelsTheProviderCall() {
+        FakeProviderClient a = bed.provider("a").script("m1", stream(Duration.ofMillis(10), "a", "b", "c"));
+        try (Junction j = bed.builder(first).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest);
+            s.events().subscribe(new Flow.Subscriber<>() {
+                private Flow.Subscription sub;
+
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    sub = subscription;
+                    subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(StreamEvent item) {
+                    if (item instanceof StreamEvent.TextDelta) {
+                        sub.cancel();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            bed.scheduler.advance(Duration.ofSeconds(1));
+            assertEquals(1, a.cancelled());
+            RouteDecision d = s.decision().handle((ok, e) -> ((DispatchFailedException) (e instanceof CompletionException c ? c.getCause() : e)).decision()).join();
+            assertEquals(Attempt.Outcome.CANCELLED, d.attempts().get(0).outcome());
+        }
+    }
+}
