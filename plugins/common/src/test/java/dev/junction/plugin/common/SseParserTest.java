@@ -1,0 +1,79 @@
+package dev.junction.plugin.common;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SseParserTest {
+
+    private static List<String> parse(byte[] bytes, int... cuts) {
+        List<String> out = new ArrayList<>();
+        SseParser p = new SseParser();
+        int from = 0;
+        for (int cut : cuts) {
+            p.feed(ByteBuffer.wrap(bytes, from, cut - from), (e, d) -> out.add(e + "|" + d));
+            from = cut;
+        }
+        p.feed(ByteBuffer.wrap(bytes, from, bytes.length - from), (e, d) -> out.add(e + "|" + d));
+        return out;
+    }
+
+    @Test
+    void parsesEventsDataLinesAndComments() {
+        String wire = ": keep-alive\n\nevent: message_start\ndata: {\"a\":1}\n\ndata: line1\ndata:line2\nid: 7\nretry: 10\n\n"
+                + "event: ping\ndata: {\"type\": \"ping\"}\n\n";
+        assertEquals(List.of("message_start|{\"a\":1}", "null|line1\nline2", "ping|{\"type\": \"ping\"}"),
+                parse(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void acceptsCrLfAndBareCrLineEnds() {
+        String wire = "data: a\r\n\r\ndata: b\r\rdata: c\n\n";
+        assertEquals(List.of("null|a", "null|b", "null|c"), parse(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void dropsAnUnfinishedEventAndIgnoresEventsWithoutData() {
+        String wire = "event: lonely\n\ndata: complete\n\ndata: unfinished";
+        assertEquals(List.of("null|complete"), parse(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void crLfSplitAcrossChunksIsOneLineEnd() {
+        byte[] wire = "data: a\r\n\r\ndata: b\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("null|a", "null|b"), parse(wire, 8, 9, 10));
+    }
+
+    /** Regression guard for chunk boundaries anywhere, including inside multi-byte UTF-8 sequences. */
+    @RepeatedTest(50)
+    void anyChunkingYieldsTheSameEvents() {
+        StringBuilder sb = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        Random random = new Random(sb.hashCode() ^ System.nanoTime());
+        for (int i = 0; i < 40; i++) {
+            String data = "{\"text\":\"délta " + i + " – 日本語 🚀\"}";
+            String name = i % 3 == 0 ? "content_block_delta" : null;
+            String eol = switch (i % 3) {
+                case 0 -> "\n";
+                case 1 -> "\r\n";
+                default -> "\r";
+            };
+            if (name != null) {
+                sb.append("event: ").append(name).append(eol);
+            }
+            sb.append("data: ").append(data).append(eol).append(eol);
+            expected.add(name + "|" + data);
+        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        int n = random.nextInt(30);
+        int[] cuts = random.ints(n, 0, bytes.length).sorted().distinct().toArray();
+        assertEquals(expected, parse(bytes, cuts), "cuts at " + java.util.Arrays.toString(cuts));
+    }
+}
