@@ -63,6 +63,11 @@ public final class CatalogSnapshot {
         return byId.get(modelId);
     }
 
+    /** The {@code i}-th model in id order. */
+    public ModelEntry get(int i) {
+        return entries[i];
+    }
+
     public int size() {
         return entries.length;
     }

@@ -1,0 +1,140 @@
+package dev.junction.engine;
+
+import dev.junction.engine.fakes.Models;
+import dev.junction.engine.fakes.TestBed;
+import dev.junction.spi.CacheEntry;
+import dev.junction.spi.CacheHit;
+import dev.junction.spi.CacheQuery;
+import dev.junction.spi.CacheStats;
+import dev.junction.spi.CacheStatus;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.Embedder;
+import dev.junction.spi.SemanticCacheStore;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class SemanticPathTest {
+    private final TestBed bed = new TestBed();
+
+    /** Embeds every text as a fixed unit vector and counts calls. */
+    static final class CountingEmbedder implements Embedder {
+        final List<String> texts = new ArrayList<>();
+
+        @Override
+        public String modelId() {
+            return "counting";
+        }
+
+        @Override
+        public int dimensions() {
+            return 2;
+        }
+
+        @Override
+        public float[] embed(String text) {
+            texts.add(text);
+            return new float[]{1, 0};
+        }
+
+        @Override
+        public List<float[]> embedAll(List<String> list) {
+            return list.stream().map(this::embed).toList();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Records queries and answers every similarity look-up with a stored entry once one was put. */
+    static final class RecordingStore implements SemanticCacheStore {
+        final List<CacheQuery> similarQueries = new ArrayList<>();
+        final List<CacheEntry> puts = new ArrayList<>();
+
+        @Override
+        public Optional<CacheHit> lookupExact(CacheQuery query) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<CacheHit> lookupSimilar(CacheQuery query) {
+            similarQueries.add(query);
+            return puts.isEmpty() ? Optional.empty() : Optional.of(new CacheHit(puts.get(0), 0.93, CacheStatus.SEMANTIC_HIT));
+        }
+
+        @Override
+        public void put(CacheEntry entry) {
+            puts.add(entry);
+        }
+
+        @Override
+        public boolean invalidate(String entryId) {
+            return false;
+        }
+
+        @Override
+        public int invalidateNamespace(String namespace) {
+            return 0;
+        }
+
+        @Override
+        public int invalidateTenant(String tenantId) {
+            return 0;
+        }
+
+        @Override
+        public boolean reportWrongHit(String entryId) {
+            return false;
+        }
+
+        @Override
+        public CacheStats stats() {
+            return new CacheStats(0, 0, 0, 0, 0, 0, 0, puts.size(), 0, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void semanticPolicyEmbedsTheLastUserTextAndServesASimilarEntry() {
+        CountingEmbedder embedder = new CountingEmbedder();
+        RecordingStore store = new RecordingStore();
+        try (Junction j = bed.builder(Models.model("a", "m1", 1, 1, 0.8)).embedder(embedder).cacheStore(store).build()) {
+            Intent intent = Intent.builder().cachePolicy(CachePolicy.semantic(0.9, null)).minQuality(0.5).build();
+            bed.complete(j, ChatRequest.ofUser("What is the capital of France?"), intent);
+            assertEquals(1, store.puts.size());
+            assertArrayEquals(new float[]{1, 0}, store.puts.get(0).embedding());
+            assertEquals(0.8, store.puts.get(0).modelQuality(), 1e-9);
+
+            JunctionResponse hit = bed.complete(j, ChatRequest.ofUser("Which city is France's capital?"), intent);
+            assertEquals(CacheStatus.SEMANTIC_HIT, hit.decision().cacheStatus());
+            assertEquals(0.93, hit.decision().cacheSimilarity());
+            CacheQuery q = store.similarQueries.get(1);
+            assertEquals(0.9, q.threshold());
+            assertEquals(0.5, q.minQuality());
+            assertEquals("Which city is France's capital?", q.prompt());
+            assertEquals(List.of("What is the capital of France?", "Which city is France's capital?"), embedder.texts);
+        }
+    }
+
+    @Test
+    void noEmbeddingWhenNothingNeedsIt() {
+        CountingEmbedder embedder = new CountingEmbedder();
+        RecordingStore store = new RecordingStore();
+        try (Junction j = bed.builder(Models.model("a", "m1", 1, 1, 0.8)).embedder(embedder).cacheStore(store).build()) {
+            bed.complete(j, TestBed.hello(), Intent.builder().cachePolicy(CachePolicy.EXACT).build());
+            bed.complete(j, TestBed.hello(), Intent.builder().cachePolicy(CachePolicy.OFF).build());
+            assertEquals(List.of(), embedder.texts);
+            assertNull(store.puts.get(0).embedding());
+        }
+    }
+}

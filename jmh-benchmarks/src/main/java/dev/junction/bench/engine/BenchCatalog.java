@@ -1,0 +1,127 @@
+package dev.junction.bench.engine;
+
+import dev.junction.engine.catalog.CatalogFormat;
+import dev.junction.spi.CallOptions;
+import dev.junction.spi.Capability;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ChatResponse;
+import dev.junction.spi.DataRetention;
+import dev.junction.spi.FinishReason;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.Prices;
+import dev.junction.spi.ProviderClient;
+import dev.junction.spi.StreamEvent;
+import dev.junction.spi.TaskCategory;
+import dev.junction.spi.Usage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/** Catalogs and an instant provider for the engine benchmarks. */
+final class BenchCatalog {
+    /** Models in a catalog: at least this many. */
+    static final int MIN_MODELS = 200;
+
+    private BenchCatalog() {
+    }
+
+    /**
+     * The LiteLLM price list at {@code ../shared/eval/catalog/litellm_model_prices.json} (or the path in system property
+     * {@code junction.eval.dir}) read in place through the catalog importer, topped up with synthetic models to
+     * {@value #MIN_MODELS}; synthetic models only when the file is absent.
+     */
+    static List<ModelDescriptor> litellm() {
+        String dir = System.getProperty("junction.eval.dir", "../shared/eval");
+        Path file = Path.of(dir, "catalog", "litellm_model_prices.json");
+        List<ModelDescriptor> models = new ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            try {
+                models.addAll(CatalogFormat.parseAny(Files.readAllBytes(file), file.toString()).models());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + file, e);
+            }
+        }
+        if (models.size() < MIN_MODELS) {
+            models.addAll(synthetic(MIN_MODELS + 40 - models.size()));
+        }
+        return models;
+    }
+
+    /** {@code n} synthetic models over 12 providers with varied prices, limits and quality. */
+    static List<ModelDescriptor> synthetic(int n) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        List<ModelDescriptor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double in = 0.05 + rnd.nextDouble() * 15;
+            Map<TaskCategory, Double> q = new EnumMap<>(TaskCategory.class);
+            for (TaskCategory c : TaskCategory.values()) {
+                q.put(c, 0.3 + rnd.nextDouble() * 0.65);
+            }
+            Set<Capability> caps = EnumSet.of(Capability.STREAMING);
+            if (rnd.nextInt(4) != 0) {
+                caps.add(Capability.TOOLS);
+            }
+            if (rnd.nextInt(3) == 0) {
+                caps.add(Capability.VISION);
+            }
+            out.add(new ModelDescriptor("synth" + (i % 12), "model-" + i, 8_192 << rnd.nextInt(6), 4_096,
+                    new Prices(in, in * 4, in / 10), caps, Set.of("us", "eu"),
+                    rnd.nextInt(5) == 0 ? DataRetention.ZERO : DataRetention.LIMITED, q));
+        }
+        return out;
+    }
+
+    static Set<String> providers(List<ModelDescriptor> models) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (ModelDescriptor m : models) {
+            ids.add(m.provider());
+        }
+        return ids;
+    }
+
+    /** A provider client that answers at once with a prebuilt response: no I/O, no threads. */
+    static final class InstantProviderClient implements ProviderClient {
+        private final String providerId;
+        private final CompletableFuture<ChatResponse> answer;
+
+        InstantProviderClient(String providerId) {
+            this.providerId = providerId;
+            this.answer = CompletableFuture.completedFuture(new ChatResponse("r", "Hello!", List.of(),
+                    FinishReason.STOP, Usage.of(12, 3), providerId, "m", "m"));
+        }
+
+        @Override
+        public String providerId() {
+            return providerId;
+        }
+
+        @Override
+        public void validate(ChatRequest request, ModelDescriptor model) {
+        }
+
+        @Override
+        public CompletableFuture<ChatResponse> complete(ChatRequest request, CallOptions options) {
+            return answer;
+        }
+
+        @Override
+        public Flow.Publisher<StreamEvent> stream(ChatRequest request, CallOptions options) {
+            throw new UnsupportedOperationException("the benchmark does not stream");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

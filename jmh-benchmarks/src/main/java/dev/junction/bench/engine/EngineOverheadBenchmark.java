@@ -1,0 +1,79 @@
+package dev.junction.bench.engine;
+
+import dev.junction.engine.CachePolicy;
+import dev.junction.engine.Intent;
+import dev.junction.engine.Junction;
+import dev.junction.engine.JunctionResponse;
+import dev.junction.spi.CallOptions;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ChatResponse;
+import dev.junction.spi.ModelDescriptor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's whole overhead per request: {@link Junction#complete} with an instant in-process provider (a
+ * completed future), caching off and no embedder, over the LiteLLM-derived catalog of at least 200 models. Covers
+ * normalize, interceptors (none), assess, select, dispatch (circuit permits, attempt bookkeeping), record (live
+ * statistics, budget ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the
+ * same instant provider directly.
+ *
+ * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar EngineOverheadBenchmark -f 1
+ * -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-overhead.json}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EngineOverheadBenchmark {
+    private Junction junction;
+    private BenchCatalog.InstantProviderClient direct;
+    private ChatRequest request;
+    private Intent intent;
+    private CallOptions options;
+
+    @Setup
+    public void setUp() {
+        List<ModelDescriptor> models = BenchCatalog.litellm();
+        Junction.Builder b = Junction.builder().models(models).cacheStore(null).embedder(null)
+                .catalogRefreshInterval(Duration.ZERO);
+        for (String p : BenchCatalog.providers(models)) {
+            b.providerClient(new BenchCatalog.InstantProviderClient(p));
+        }
+        junction = b.build();
+        direct = new BenchCatalog.InstantProviderClient("direct");
+        request = ChatRequest.ofUser("Write a short poem about the sea, in four lines, with a rhyme.");
+        intent = Intent.builder().cachePolicy(CachePolicy.OFF).build();
+        options = new CallOptions("m", Duration.ofSeconds(60), "key");
+    }
+
+    @TearDown
+    public void tearDown() {
+        junction.close();
+    }
+
+    @Benchmark
+    public JunctionResponse complete() {
+        return junction.complete(request, intent);
+    }
+
+    @Benchmark
+    public ChatResponse baselineDirectProviderCall() {
+        return direct.complete(request, options).join();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.junction.bench.engine;
+
+import dev.junction.engine.CachePolicy;
+import dev.junction.engine.CircuitConfig;
+import dev.junction.engine.Intent;
+import dev.junction.engine.Objective;
+import dev.junction.engine.internal.CatalogQualityPredictor;
+import dev.junction.engine.internal.CatalogSnapshot;
+import dev.junction.engine.internal.Health;
+import dev.junction.engine.internal.InMemoryBudgetLedger;
+import dev.junction.engine.internal.ModelEntry;
+import dev.junction.engine.internal.Router;
+import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.PromptAssessment;
+import dev.junction.spi.ProviderClient;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router's selection (the select stage) for one request over a catalog of at least 200 models: hard
+ * constraints, cost/latency/quality estimates, ordering by the objective and the cross-provider fallback chain. Every
+ * model's provider is configured, so every model is evaluated. The baseline is the floor any router pays: one pass
+ * over the same snapshot computing each model's estimated cost and keeping the cheapest.
+ *
+ * <p>{@code catalog=litellm} reads {@code ../shared/eval/catalog/litellm_model_prices.json} in place through the
+ * catalog importer (topped up with synthetic models to 200 when it has fewer usable entries); {@code synthetic} is
+ * 240 generated models over 12 providers. {@code objective} varies the ordering.
+ *
+ * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar RouterBenchmark -f 1 -wi 3 -w 1s
+ * -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-router.json}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RouterBenchmark {
+
+    @Param({"litellm", "synthetic"})
+    public String catalog;
+
+    @Param({"BALANCED", "CHEAPEST"})
+    public String objective;
+
+    private CatalogSnapshot snapshot;
+    private Router router;
+    private ChatRequest request;
+    private Intent intent;
+    private PromptAssessment assessment;
+    private InMemoryBudgetLedger ledger;
+    private int inputTokens;
+    private long nowMillis;
+
+    @Setup
+    public void setUp() {
+        List<ModelDescriptor> models = catalog.equals("litellm") ? BenchCatalog.litellm() : BenchCatalog.synthetic(240);
+        Map<String, ProviderClient> clients = new HashMap<>();
+        for (String p : BenchCatalog.providers(models)) {
+            clients.put(p, new BenchCatalog.InstantProviderClient(p));
+        }
+        Clock clock = Clock.systemUTC();
+        snapshot = CatalogSnapshot.build(models, clients, new Health(CircuitConfig.ofDefaults(), clock), 1, Instant.now());
+        if (snapshot.size() < BenchCatalog.MIN_MODELS) {
+            throw new IllegalStateException("only " + snapshot.size() + " models");
+        }
+        CatalogQualityPredictor predictor = new CatalogQualityPredictor();
+        router = new Router(predictor);
+        request = ChatRequest.ofUser("Write a short poem about the sea, in four lines, with a rhyme.");
+        intent = Intent.builder().objective(Objective.valueOf(objective)).cachePolicy(CachePolicy.OFF).build();
+        assessment = predictor.assess(request, null);
+        inputTokens = assessment.inputTokens();
+        ledger = new InMemoryBudgetLedger();
+        nowMillis = clock.millis();
+    }
+
+    @Benchmark
+    public Router.Selection select() {
+        return router.select(snapshot, request, intent, "default", assessment, inputTokens, false, ledger, nowMillis);
+    }
+
+    @Benchmark
+    public ModelEntry baselineCheapestScan() {
+        ModelEntry best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (int i = 0, n = snapshot.size(); i < n; i++) {
+            ModelEntry e = snapshot.get(i);
+            ModelDescriptor d = e.descriptor();
+            double cost = inputTokens * d.prices().inputPerMillion() / 1e6 + 512 * d.prices().outputPerMillion() / 1e6;
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = e;
+            }
+        }
+        return best;
+    }
+}
