@@ -191,16 +191,17 @@ public final class CatalogView {
     }
 
     private static String tokens(int n) {
-        if (n >= 1_000_000 && n % 1000 == 0) {
-            return (n % 1_000_000 == 0 ? Integer.toString(n / 1_000_000) : String.format(Locale.ROOT, "%.2f",
-                    n / 1e6)) + "M";
+        if (n >= 1_000_000) {
+            return n % 1_000_000 == 0 ? n / 1_000_000 + "M" : String.format(Locale.ROOT, "%.2fM", n / 1e6);
         }
         return n >= 1000 ? String.format(Locale.ROOT, "%.0fk", n / 1000.0) : Integer.toString(n);
     }
 
+    /** Dollars with at least 2 and at most 4 decimals: 3.00, 0.075, 0.0375. */
     private static String money(double perMillion) {
-        return perMillion >= 1 ? String.format(Locale.ROOT, "%.2f", perMillion)
-                : String.format(Locale.ROOT, "%.4f", perMillion).replaceAll("0+$", "").replaceAll("\\.$", ".0");
+        java.math.BigDecimal v = java.math.BigDecimal.valueOf(perMillion).setScale(4, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+        return (v.scale() < 2 ? v.setScale(2, java.math.RoundingMode.UNNECESSARY) : v).toPlainString();
     }
 
     private static String caps(ModelDescriptor d) {

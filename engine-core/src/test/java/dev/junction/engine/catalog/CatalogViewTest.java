@@ -41,7 +41,7 @@ class CatalogViewTest {
         assertEquals(3, lines.length, table);
         assertTrue(lines[0].startsWith("MODEL"), table);
         assertTrue(lines[2].startsWith("anthropic/claude-sonnet-4-5"), table);
-        for (String cell : List.of("200k", "3.00", "15.00", "0.3", "limited", "yes", "40", "5.0", "310 ms", "86",
+        for (String cell : List.of("200k", "3.00", "15.00", "0.30", "limited", "yes", "40", "5.0", "310 ms", "86",
                 "2400 ms", "provider closed, model half_open", "tools,schema,vision,stream,reason")) {
             assertTrue(lines[2].contains(cell), cell + " in " + lines[2]);
         }
