@@ -32,6 +32,9 @@ public final class SseParser {
     private int lineLength;
     private boolean lastWasCr;
     private String eventName;
+    /** The first data line; most events have exactly one, which then needs no copying. */
+    private String firstData;
+    /** The joined data lines once a second one arrives. */
     private StringBuilder data;
 
     /** Parses the buffer's remaining bytes, calling the listener for each event it completes. */
@@ -113,10 +116,12 @@ public final class SseParser {
         }
         if (is(l, nameEnd, "data")) {
             String value = new String(l, valueStart, n - valueStart, StandardCharsets.UTF_8);
-            if (data == null) {
-                data = new StringBuilder(value.length());
-                data.append(value);
+            if (firstData == null) {
+                firstData = value;
             } else {
+                if (data == null) {
+                    data = new StringBuilder(firstData.length() + value.length() + 1).append(firstData);
+                }
                 data.append('\n').append(value);
             }
         } else if (is(l, nameEnd, "event")) {
@@ -138,12 +143,14 @@ public final class SseParser {
     }
 
     private void dispatch(Listener listener) {
-        StringBuilder d = data;
+        String first = firstData;
+        StringBuilder joined = data;
         String name = eventName;
+        firstData = null;
         data = null;
         eventName = null;
-        if (d != null) {
-            listener.onEvent(name, d.toString());
+        if (first != null) {
+            listener.onEvent(name, joined == null ? first : joined.toString());
         }
     }
 }

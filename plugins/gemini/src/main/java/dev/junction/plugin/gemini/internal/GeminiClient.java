@@ -42,10 +42,10 @@ public final class GeminiClient extends HttpProviderClient {
         RequestChecks.checkCommon(request, model);
         try {
             for (ToolDefinition t : request.tools()) {
-                GeminiSchema.convert(Json.object(t.parametersJsonSchema(), "the parameters of tool '" + t.name() + "'"));
+                GeminiSchema.convertText(t.parametersJsonSchema(), "the parameters of tool '" + t.name() + "'");
             }
             if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
-                GeminiSchema.convert(Json.object(request.responseFormat().jsonSchema(), "the response JSON schema"));
+                GeminiSchema.convertText(request.responseFormat().jsonSchema(), "the response JSON schema");
             }
         } catch (IllegalArgumentException e) {
             throw RequestChecks.unsupported(model, e.getMessage());

@@ -68,7 +68,7 @@ public final class GeminiCodec {
                         g.writeStringField("description", t.description());
                     }
                     g.writeFieldName("parameters");
-                    g.writeTree(GeminiSchema.convert(Json.object(t.parametersJsonSchema(), "tool parameters")));
+                    g.writeTree(GeminiSchema.convertText(t.parametersJsonSchema(), "tool parameters"));
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -144,7 +144,7 @@ public final class GeminiCodec {
             g.writeStringField("responseMimeType", "application/json");
             if (rf.type() == ResponseFormat.Type.JSON_SCHEMA) {
                 g.writeFieldName("responseSchema");
-                g.writeTree(GeminiSchema.convert(Json.object(rf.jsonSchema(), "the response JSON schema")));
+                g.writeTree(GeminiSchema.convertText(rf.jsonSchema(), "the response JSON schema"));
             }
         }
         g.writeEndObject();

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.junction.plugin.common.Json;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates a JSON Schema into Gemini's {@code Schema} (an OpenAPI 3.0 subset): types become the API's enum names,
@@ -22,7 +24,28 @@ public final class GeminiSchema {
     private static final Set<String> DROPPED = Set.of("$schema", "$id", "$comment", "strict", "examples", "additionalProperties");
     private static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "array", "object");
 
+    /** Translated schemas by their JSON text: agent loops send the same tool schemas on every call. */
+    private static final int CACHE_LIMIT = 512;
+    private static final ConcurrentHashMap<String, ObjectNode> CACHE = new ConcurrentHashMap<>();
+
     private GeminiSchema() {
+    }
+
+    /**
+     * The Gemini schema for JSON Schema text, memoized (at most {@value #CACHE_LIMIT} entries, then the memo is
+     * cleared). The returned node is shared: callers only write it out, never modify it.
+     */
+    public static ObjectNode convertText(String jsonSchema, String what) {
+        ObjectNode cached = CACHE.get(jsonSchema);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode converted = convert(Json.object(jsonSchema, what));
+        if (CACHE.size() >= CACHE_LIMIT) {
+            CACHE.clear();
+        }
+        CACHE.putIfAbsent(jsonSchema, converted);
+        return converted;
     }
 
     /** The Gemini schema for a JSON Schema object. */
