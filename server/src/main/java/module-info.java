@@ -14,6 +14,7 @@ module dev.junction.server {
     requires micrometer.registry.prometheus;
     requires io.github.resilience4j.ratelimiter;
     requires org.slf4j;
+    requires jdk.httpserver;
 
     opens dev.junction.server.cli to info.picocli;
 }

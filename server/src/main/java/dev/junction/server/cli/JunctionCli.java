@@ -17,12 +17,18 @@ import picocli.CommandLine.Command;
             "Run a subcommand; 'junction help <command>' or '<command> --help' explains each one."
         },
         subcommands = {
+            ServeCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JunctionCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static {
+        Telemetry.disable();
+    }
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {

@@ -1,0 +1,35 @@
+package dev.junction.server.cli;
+
+/**
+ * Turns off the usage analytics of bundled libraries before any of them loads.
+ *
+ * <p>Chronicle Map sends analytics unless {@code chronicle.analytics.disable} is set; DJL's tokenizer library
+ * contacts a cloud-metadata address unless {@code OPT_OUT_TRACKING} is set (it reads the environment variable or the
+ * system property of that name). The command line sets both at class initialisation, so {@code java -jar} needs no
+ * flags; a value the user set explicitly is kept.
+ */
+final class Telemetry {
+
+    private Telemetry() {
+    }
+
+    private static void quiet(String logger, String level) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, level);
+        }
+    }
+
+    static void disable() {
+        if (System.getProperty("chronicle.analytics.disable") == null) {
+            System.setProperty("chronicle.analytics.disable", "true");
+        }
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        // Library start-up chatter (GPU probing, native library discovery) is not the user's business.
+        quiet("ai.djl", "error");
+        quiet("net.openhft", "warn");
+        quiet("io.helidon", "warn");
+    }
+}
