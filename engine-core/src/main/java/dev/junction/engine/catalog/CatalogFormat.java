@@ -39,6 +39,9 @@ public enum CatalogFormat {
         }
     };
 
+    /** Marks a rejection caused by a reader bug rather than by the document (the fuzz test looks for it). */
+    static final String INTERNAL_ERROR = "internal error";
+
     abstract CatalogImport read(JsonNode root, String origin) throws InvalidCatalogException;
 
     /**
@@ -49,7 +52,13 @@ public enum CatalogFormat {
      * @throws InvalidCatalogException naming the origin, the entry and the reason when the document is not usable
      */
     public CatalogImport parse(byte[] json, String origin) throws InvalidCatalogException {
-        CatalogImport result = read(Json.parse(json, origin), origin);
+        CatalogImport result;
+        try {
+            result = read(Json.parse(json, origin), origin);
+        } catch (RuntimeException e) {
+            // A reader bug must still be a clean rejection: the previous snapshot stays in force.
+            throw new InvalidCatalogException(origin + ": " + INTERNAL_ERROR + " while reading as " + this + ": " + e, e);
+        }
         CatalogValidation.requireUsable(result.models(), origin);
         return result;
     }

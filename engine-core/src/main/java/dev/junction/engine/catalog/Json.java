@@ -37,6 +37,9 @@ final class Json {
 
     /** Dollars per token to dollars per million tokens, exact in decimal (3e-06 becomes 3.0, not 2.9999999999999996). */
     static double perToken2perMillion(double perToken) {
+        if (!Double.isFinite(perToken)) {
+            return perToken; // infinite or NaN: the Prices check rejects it with the value in the message
+        }
         return new BigDecimal(Double.toString(perToken)).movePointRight(6).doubleValue();
     }
 
