@@ -151,6 +151,10 @@ public final class CatalogView {
      */
     public static LiveMatrix fromJson(byte[] json, String origin) throws InvalidCatalogException {
         JsonNode root = Json.parse(json, origin);
+        if (root.path("format").isMissingNode() && root.path("models").isArray()
+                && root.path("models").path(0).has("input_usd_per_million")) {
+            return fromGatewayRows(root, origin);
+        }
         if (!FORMAT_NAME.equals(root.path("format").asText(null))) {
             throw new InvalidCatalogException(origin + ": \"format\" must be \"" + FORMAT_NAME + "\", was "
                     + root.path("format"));
@@ -174,6 +178,51 @@ public final class CatalogView {
             }
         }
         String loadedAt = root.path("loadedAt").asText(null);
+        return new LiveMatrix(root.path("version").asLong(), loadedAt == null ? null : Instant.parse(loadedAt), rows);
+    }
+
+    /**
+     * Reads the gateway's own {@code /admin/matrix} rows ({@code model}, {@code context_window},
+     * {@code input_usd_per_million}, {@code calls}, {@code error_rate}, ...), which carry fewer facts: the max output
+     * is taken as the context window and the cached price as the input price.
+     */
+    private static LiveMatrix fromGatewayRows(JsonNode root, String origin) throws InvalidCatalogException {
+        List<ModelStatus> rows = new ArrayList<>();
+        int i = 0;
+        for (JsonNode r : root.path("models")) {
+            String where = origin + ": models[" + i++ + "]";
+            String id = r.path("model").asText("");
+            int slash = id.indexOf('/');
+            if (slash <= 0 || slash == id.length() - 1) {
+                throw new InvalidCatalogException(where + ": \"model\" must be provider/model, was '" + id + "'");
+            }
+            EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+            for (JsonNode c : r.path("capabilities")) {
+                try {
+                    caps.add(Capability.valueOf(c.asText().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    // a capability this reader does not know: not shown
+                }
+            }
+            int calls = r.path("calls").asInt();
+            double errorRate = r.path("error_rate").asDouble();
+            try {
+                double in = r.path("input_usd_per_million").asDouble();
+                ModelDescriptor d = new ModelDescriptor(id.substring(0, slash), id.substring(slash + 1),
+                        r.path("context_window").asInt(), r.path("context_window").asInt(),
+                        new dev.junction.spi.Prices(in, r.path("output_usd_per_million").asDouble(), in), caps,
+                        Set.of(), DataRetention.UNKNOWN, java.util.Map.of());
+                LiveStats stats = new LiveStats(calls, (int) Math.round(calls * errorRate), errorRate, null,
+                        duration(r, "ttft_p95_ms"), r.path("tokens_per_second").asDouble(), duration(r, "latency_p50_ms"),
+                        null, duration(r, "latency_p99_ms"));
+                rows.add(new ModelStatus(d, r.path("configured").asBoolean(), stats,
+                        CircuitState.valueOf(r.path("provider_circuit").asText("closed").toUpperCase(Locale.ROOT)),
+                        CircuitState.valueOf(r.path("model_circuit").asText("closed").toUpperCase(Locale.ROOT))));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCatalogException(where + " (" + id + "): " + e.getMessage(), e);
+            }
+        }
+        String loadedAt = root.path("loaded_at").asText(null);
         return new LiveMatrix(root.path("version").asLong(), loadedAt == null ? null : Instant.parse(loadedAt), rows);
     }
 

@@ -55,4 +55,23 @@ class CatalogViewTest {
         LiveMatrix back = CatalogView.fromJson(json.getBytes(StandardCharsets.UTF_8), "admin");
         assertEquals(m, back);
     }
+
+    @Test
+    void readsTheGatewaysOwnAdminMatrixRows() throws InvalidCatalogException {
+        String json = """
+                {"version": 3, "loaded_at": "2026-11-21T23:00:00Z", "providers": ["openai"],
+                 "models": [{"model": "openai/gpt-5-mini", "configured": true, "context_window": 272000,
+                   "input_usd_per_million": 0.25, "output_usd_per_million": 2.0, "capabilities": ["streaming", "tools"],
+                   "calls": 10, "error_rate": 0.1, "latency_p50_ms": 900.5, "latency_p99_ms": 2000, "ttft_p95_ms": 400,
+                   "tokens_per_second": 70.0, "provider_circuit": "closed", "model_circuit": "open"}]}
+                """;
+        LiveMatrix m = CatalogView.fromJson(json.getBytes(StandardCharsets.UTF_8), "gateway");
+        ModelStatus row = m.models().getFirst();
+        assertEquals("openai/gpt-5-mini", row.modelId());
+        assertEquals(Set.of(Capability.STREAMING, Capability.TOOLS), row.descriptor().capabilities());
+        assertEquals(1, row.stats().errors());
+        assertEquals(Duration.ofMillis(400), row.stats().timeToFirstTokenP95());
+        assertEquals(CircuitState.OPEN, row.modelCircuit());
+        assertTrue(CatalogView.table(m.models()).contains("provider closed, model open"));
+    }
 }

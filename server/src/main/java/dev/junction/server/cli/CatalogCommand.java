@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
         description = {
             "Shows the model catalog: context window, max output, prices per 1M tokens (input, output, cached input), capabilities, regions, data retention and quality per task category (general/coding/math/reasoning/multilingual/long context), next to live statistics (calls, error rate, time to first token, tokens per second, p95 latency, circuit state).",
             "",
-            "Without --from it reads the catalog locally (the shipped default catalog, with --catalog files or URLs layered on top) and the live columns are empty: live statistics exist only inside a running engine. With --from it reads a running server's live matrix (GET <url>/admin/matrix, junction-live-matrix JSON), live statistics included.",
+            "Without --from it reads the catalog locally (the shipped default catalog, with --catalog files or URLs layered on top) and the live columns are empty: live statistics exist only inside a running engine. With --from it reads a running server's live matrix (GET <url>/admin/matrix; the gateway's rows or junction-live-matrix JSON), live statistics included.",
             "",
             "Examples:",
             "  junction catalog --provider openai --provider anthropic",
