@@ -140,8 +140,8 @@ public abstract class HttpProviderClient implements ProviderClient {
         HttpRequest httpRequest;
         try {
             httpRequest = httpRequest(request, options, false);
-        } catch (ProviderException e) {
-            result.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(unsendable(options.model(), e));
             return result;
         }
         CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
@@ -203,7 +203,12 @@ public abstract class HttpProviderClient implements ProviderClient {
     @Override
     public Flow.Publisher<StreamEvent> stream(ChatRequest request, CallOptions options) {
         ensureOpen();
-        HttpRequest httpRequest = httpRequest(request, options, true);
+        HttpRequest httpRequest;
+        try {
+            httpRequest = httpRequest(request, options, true);
+        } catch (RuntimeException e) {
+            return new FailedPublisher(unsendable(options.model(), e));
+        }
         String model = options.model();
         Duration timeout = options.timeout();
         return new SseStreamPublisher(http, httpRequest, () -> streamDecoder(request, options),
@@ -213,6 +218,12 @@ public abstract class HttpProviderClient implements ProviderClient {
                         : errors.fromThrowable(model, t),
                 () -> malformed(model, 200),
                 timeout, scheduler);
+    }
+
+    /** A request that cannot be put on the wire (a schema that does not parse, a tool result answering nothing). */
+    private ProviderException unsendable(String model, RuntimeException e) {
+        return e instanceof ProviderException pe ? pe
+                : errors.of(ErrorKind.BAD_REQUEST, model, "the request cannot be encoded for this provider: " + e.getMessage());
     }
 
     private void ensureOpen() {

@@ -103,9 +103,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         private volatile boolean upstreamDone;
         private volatile CompletableFuture<HttpResponse<Void>> exchange;
         private volatile ScheduledFuture<?> timer;
-        private int status;
-        private HttpHeaders headers;
-        private ByteArrayOutputStream errorBody;
+        private volatile int status;
+        private volatile HttpHeaders headers;
+        private volatile ByteArrayOutputStream errorBody;
 
         Call(Flow.Subscriber<? super StreamEvent> downstream) {
             this.downstream = downstream;
@@ -126,6 +126,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                     return this;
                 });
                 exchange = f;
+                if (terminated) {
+                    f.cancel(true); // the deadline passed before the exchange was even recorded
+                }
                 f.whenComplete((r, t) -> {
                     if (t != null) {
                         fail(failures.apply(t));
@@ -190,7 +193,7 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         public void onSubscribe(Flow.Subscription subscription) {
             upstream = subscription;
             disarm(); // the response has arrived; from now on the deadline runs only while bytes are awaited
-            if (cancelled) {
+            if (cancelled || terminated) {
                 subscription.cancel();
                 return;
             }

@@ -128,4 +128,14 @@ class GeminiContractTest extends ProviderPluginContract {
         assertEquals("STRING", a.get("type").asText());
         assertTrue(a.get("nullable").asBoolean());
     }
+
+    @Test
+    void aToolResultAnsweringNoCallFailsWithoutSending() throws Exception {
+        ChatRequest r = ChatRequest.of(List.of(Message.user("Hi"), Message.toolResult("call_unknown", "{}")));
+        assertEquals(ErrorKind.UNSUPPORTED, assertThrows(ProviderException.class, () -> client.validate(r, fullDescriptor())).kind());
+        assertEquals(ErrorKind.BAD_REQUEST, completeFails(r, options()).kind());
+        CollectingSubscriber s = stream(r, options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(ErrorKind.BAD_REQUEST, assertInstanceOf(StreamEvent.Error.class, s.last()).error().kind());
+        assertEquals(0, server.requestCount());
+    }
 }
