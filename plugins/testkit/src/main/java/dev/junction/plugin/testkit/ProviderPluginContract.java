@@ -632,6 +632,27 @@ public abstract class ProviderPluginContract {
     }
 
     @Test
+    void oneClientServesConcurrentStreamsAndCalls() throws Exception {
+        List<String> events = fixtures.events("stream.sse");
+        String plain = fixtures.text("plain.response.json");
+        server.whenIdle(r -> r.path().equals(expectedPath(model(), true)) && r.target().contains("alt=sse")
+                || r.bodyText().contains("\"stream\":true") ? ScriptedResponse.sse(events) : ScriptedResponse.json(200, plain));
+        List<CollectingSubscriber> streams = new ArrayList<>();
+        List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            streams.add(stream(plainRequest(), options(), CollectingSubscriber.all()));
+            calls.add(client.complete(plainRequest(), options()));
+        }
+        for (CollectingSubscriber s : streams) {
+            assertEquals(PLAIN_TEXT, s.awaitDone(AWAIT).text());
+        }
+        for (CompletableFuture<ChatResponse> c : calls) {
+            assertEquals(PLAIN_TEXT, c.get(AWAIT.toSeconds(), TimeUnit.SECONDS).text());
+        }
+        assertEquals(12, server.requestCount());
+    }
+
+    @Test
     void nothingIsSentUntilSubscribed() throws Exception {
         client.stream(plainRequest(), options());
         respondJson(200, "plain.response.json");
