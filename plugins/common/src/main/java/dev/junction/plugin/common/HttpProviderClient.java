@@ -232,6 +232,12 @@ public abstract class HttpProviderClient implements ProviderClient {
         }
     }
 
+    /** Names the class, provider and base URL; never the key or header values. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + config.providerId() + " " + config.baseUrl() + "]";
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
