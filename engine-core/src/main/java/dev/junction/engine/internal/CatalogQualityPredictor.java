@@ -21,10 +21,12 @@ import java.util.Map;
 public final class CatalogQualityPredictor implements QualityPredictor {
     /** Prompts longer than this many tokens are LONG_CONTEXT. */
     public static final int LONG_CONTEXT_TOKENS = 32_000;
+    /** Characters of the prompt scanned for markers: 4,096. */
+    public static final int MARKER_SCAN_CHARS = 4096;
 
     private static final String[] CODE_MARKERS = {"```", "def ", "public class", "function ", "#include", "import ",
-        "SELECT ", "console.log", "stack trace", "Traceback", "compile", "regex", "python", "java", "javascript",
-        "typescript", "rust", "golang", "sql", "bug", "refactor"};
+        "select ", "console.log", "stack trace", "traceback", "compile", "regex", "python", "java", "javascript",
+        "typescript", " rust ", "golang", "sql", "bug", "refactor"};
     private static final String[] MATH_MARKERS = {"\\frac", "\\sum", "\\int", "$$", "equation", "integral",
         "derivative", "solve for", "prime", "probability", "theorem", "how many", "calculate", "compute"};
     private static final String[] REASONING_MARKERS = {"step by step", "prove", "why ", "explain why", "reason",
@@ -44,6 +46,9 @@ public final class CatalogQualityPredictor implements QualityPredictor {
         if (tokens > LONG_CONTEXT_TOKENS) {
             return TaskCategory.LONG_CONTEXT;
         }
+        // Markers are looked for in the first MARKER_SCAN_CHARS characters, lower-cased once.
+        String original = text.length() > MARKER_SCAN_CHARS ? text.substring(0, MARKER_SCAN_CHARS) : text;
+        text = original.toLowerCase(java.util.Locale.ROOT);
         if (containsAny(text, CODE_MARKERS)) {
             return TaskCategory.CODING;
         }
@@ -72,23 +77,14 @@ public final class CatalogQualityPredictor implements QualityPredictor {
         return v == null ? Router.PRIOR_QUALITY : v;
     }
 
+    /** Whether the lower-cased text contains one of the (lower-case) markers. */
     private static boolean containsAny(String text, String[] markers) {
         for (String m : markers) {
-            if (indexOfIgnoreCase(text, m) >= 0) {
+            if (text.contains(m)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static int indexOfIgnoreCase(String text, String needle) {
-        int max = text.length() - needle.length();
-        for (int i = 0; i <= max; i++) {
-            if (text.regionMatches(true, i, needle, 0, needle.length())) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean mathy(String text) {

@@ -6,6 +6,7 @@ import dev.junction.spi.Capability;
 import dev.junction.spi.DataRetention;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderClient;
+import dev.junction.spi.TaskCategory;
 
 /**
  * One model of a catalog snapshot with everything the router needs precomputed: prices per token, a capability bit
@@ -25,6 +26,8 @@ public final class ModelEntry {
     final double outputPerToken;
     final double cachedInputPerToken;
     final boolean zeroRetention;
+    /** The catalog quality per task category (by ordinal), with the GENERAL score or the prior filling gaps. */
+    final double[] qualityByCategory;
     final ModelStats stats;
     final Circuit providerCircuit;
     final Circuit modelCircuit;
@@ -42,6 +45,12 @@ public final class ModelEntry {
         this.outputPerToken = d.prices().outputPerMillion() / 1e6;
         this.cachedInputPerToken = d.prices().cachedInputPerMillion() / 1e6;
         this.zeroRetention = d.retention() == DataRetention.ZERO;
+        this.qualityByCategory = new double[TaskCategory.values().length];
+        Double general = d.quality().get(TaskCategory.GENERAL);
+        for (TaskCategory c : TaskCategory.values()) {
+            Double q = d.quality().get(c);
+            qualityByCategory[c.ordinal()] = q != null ? q : general != null ? general : Router.PRIOR_QUALITY;
+        }
         this.stats = health.stats(id);
         this.providerCircuit = health.providerCircuit(provider);
         this.modelCircuit = health.modelCircuit(id);

@@ -8,8 +8,8 @@ import java.util.Arrays;
 /**
  * Live statistics of one model over a sliding window of its most recent calls (count-bounded and age-bounded).
  *
- * <p>Thread-safe: writers synchronize (once per finished call); readers see immutable {@link LiveStats} and a few
- * volatile numbers the router reads without locking.
+ * <p>Thread-safe: writers synchronize (once per finished call); the router reads a few volatile numbers without
+ * locking, refreshed at least every {@value #RECOMPUTE_EVERY} calls and every second; {@link #view()} is exact.
  */
 public final class ModelStats {
     /** Calls kept in the window. */
@@ -24,8 +24,16 @@ public final class ModelStats {
     private final boolean[] ok = new boolean[WINDOW_CALLS];
     private int next;
     private int size;
+    private int sinceRecompute;
+    private long lastRecomputeNanos = Long.MIN_VALUE;
 
-    private volatile LiveStats view = LiveStats.EMPTY;
+    /** The router's numbers are recomputed at least every this many calls... */
+    static final int RECOMPUTE_EVERY = 8;
+    /** ...and at least this often: 1 s. */
+    static final long RECOMPUTE_NANOS = 1_000_000_000L;
+
+    private LiveStats view = LiveStats.EMPTY;
+    private boolean viewStale;
     /** Median latency of successful calls in nanoseconds, or -1 when unknown. */
     private volatile long latencyP50Nanos = -1;
     /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */
@@ -52,10 +60,19 @@ public final class ModelStats {
         if (size < WINDOW_CALLS) {
             size++;
         }
-        recompute(nowNanos);
+        viewStale = true;
+        // Sorting the window on every call would cost microseconds per request: refresh the router's numbers
+        // while the window is small, then every few calls or at least once a second.
+        if (size <= RECOMPUTE_EVERY || ++sinceRecompute >= RECOMPUTE_EVERY
+                || nowNanos - lastRecomputeNanos >= RECOMPUTE_NANOS) {
+            recompute(nowNanos);
+        }
     }
 
     private void recompute(long nowNanos) {
+        sinceRecompute = 0;
+        lastRecomputeNanos = nowNanos;
+        viewStale = false;
         long[] lat = new long[size];
         long[] tt = new long[size];
         double[] rates = new double[size];
@@ -102,7 +119,11 @@ public final class ModelStats {
         return sorted[Math.max(0, Math.min(n - 1, idx))];
     }
 
-    public LiveStats view() {
+    /** The statistics over the window as of the last recorded call (exact, computed on demand). */
+    public synchronized LiveStats view() {
+        if (viewStale) {
+            recompute(at[(next + WINDOW_CALLS - 1) % WINDOW_CALLS]);
+        }
         return view;
     }
 

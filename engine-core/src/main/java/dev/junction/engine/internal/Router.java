@@ -34,11 +34,41 @@ public final class Router {
     public static final double PRIOR_TOKENS_PER_SECOND = 60;
     /** Quality assumed for a model whose catalog entry has no score: 0.5. */
     public static final double PRIOR_QUALITY = 0.5;
+    /** The longest fallback chain kept (and listed in the decision): 8 candidates. */
+    public static final int MAX_CHAIN = 8;
 
     private final QualityPredictor predictor;
+    private final boolean catalogScores;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public Router(QualityPredictor predictor) {
         this.predictor = predictor;
+        this.catalogScores = predictor instanceof CatalogQualityPredictor;
+    }
+
+    /** Per-thread work arrays, grown to the catalog's size, so selection allocates only its result. */
+    private static final class Scratch {
+        int[] feasible = new int[0];
+        double[] cost = new double[0];
+        long[] latency = new long[0];
+        double[] quality = new double[0];
+        double[] score = new double[0];
+        int[] bestOfProvider = new int[0];
+        boolean[] taken = new boolean[0];
+
+        void ensure(int n, int providers) {
+            if (feasible.length < n) {
+                feasible = new int[n];
+                cost = new double[n];
+                latency = new long[n];
+                quality = new double[n];
+                score = new double[n];
+                taken = new boolean[n];
+            }
+            if (bestOfProvider.length < providers) {
+                bestOfProvider = new int[providers];
+            }
+        }
     }
 
     /** The capability bits a request implies by itself (tools, a JSON schema, images, streaming). */
@@ -95,11 +125,14 @@ public final class Router {
         long latencyBudget = intent.latencyBudget().toNanos();
         double minQuality = intent.minQuality();
 
-        int[] feasible = new int[n];
-        double[] cost = new double[n];
-        long[] latency = new long[n];
-        double[] quality = new double[n];
+        Scratch w = scratch.get();
+        w.ensure(n, snapshot.providers.length);
+        int[] feasible = w.feasible;
+        double[] cost = w.cost;
+        long[] latency = w.latency;
+        double[] quality = w.quality;
         int nf = 0;
+        int categoryOrdinal = assessment.category().ordinal();
         List<Exclusion> exclusions = new ArrayList<>();
         int degradeIdx = -1;
         double degradeViolation = Double.POSITIVE_INFINITY;
@@ -167,7 +200,7 @@ public final class Router {
             }
             double c = inputTokens * e.inputPerToken + out * e.outputPerToken;
             long lat = estimateLatency(e, out);
-            double q = predictor.predict(assessment, e.descriptor);
+            double q = catalogScores ? e.qualityByCategory[categoryOrdinal] : predictor.predict(assessment, e.descriptor);
             // Soft constraints: a degraded answer may violate these.
             double violation = 0;
             Exclusion soft = null;
@@ -239,52 +272,80 @@ public final class Router {
             }
             throw new InfeasibleIntentException(exclusions);
         }
-        double[] score = score(intent, feasible, nf, cost, latency, quality);
-        long[] keys = new long[nf];
+        double[] score = w.score;
+        score(intent, feasible, nf, cost, latency, quality, score);
+        return chain(snapshot, entries, feasible, nf, score, cost, latency, quality, w, exclusions);
+    }
+
+    /**
+     * The fallback chain: the best candidate of each provider first, by score, then the next best overall, up to
+     * {@link #MAX_CHAIN}. Selection by repeated scans over at most {@code MAX_CHAIN} slots: no sort of the catalog.
+     */
+    private static Selection chain(CatalogSnapshot snapshot, ModelEntry[] entries, int[] feasible, int nf,
+                                   double[] score, double[] cost, long[] latency, double[] quality, Scratch w,
+                                   List<Exclusion> exclusions) {
+        int providers = snapshot.providers.length;
+        int[] best = w.bestOfProvider;
+        Arrays.fill(best, 0, providers, -1);
+        boolean[] taken = w.taken;
         for (int k = 0; k < nf; k++) {
-            keys[k] = sortKey(-score[k], k);
+            taken[k] = false;
+            int p = entries[feasible[k]].providerIndex;
+            int b = best[p];
+            if (b < 0 || better(score, k, b)) {
+                best[p] = k;
+            }
         }
-        Arrays.sort(keys);
-        // The chain: the best of each provider first (in rank order), then the rest in rank order.
-        boolean[] providerSeen = new boolean[snapshot.providers.length];
-        boolean[] taken = new boolean[nf];
-        Candidate[] chain = new Candidate[nf];
-        ModelEntry[] chainEntries = new ModelEntry[nf];
+        int limit = Math.min(MAX_CHAIN, nf);
+        int[] order = new int[limit];
         int c = 0;
-        for (int r = 0; r < nf; r++) {
-            int k = (int) (keys[r] & 0xFFFF);
-            ModelEntry e = entries[feasible[k]];
-            if (!providerSeen[e.providerIndex]) {
-                providerSeen[e.providerIndex] = true;
-                taken[k] = true;
-                chainEntries[c] = e;
-                chain[c++] = candidate(e, feasible[k], cost, latency, quality, score[k]);
+        // Best of each provider, highest score first.
+        while (c < limit) {
+            int pick = -1;
+            for (int p = 0; p < providers; p++) {
+                int k = best[p];
+                if (k >= 0 && !taken[k] && (pick < 0 || better(score, k, pick))) {
+                    pick = k;
+                }
             }
+            if (pick < 0) {
+                break;
+            }
+            taken[pick] = true;
+            order[c++] = pick;
         }
-        for (int r = 0; r < nf; r++) {
-            int k = (int) (keys[r] & 0xFFFF);
-            if (!taken[k]) {
-                ModelEntry e = entries[feasible[k]];
-                chainEntries[c] = e;
-                chain[c++] = candidate(e, feasible[k], cost, latency, quality, score[k]);
+        // Then the best of the rest.
+        while (c < limit) {
+            int pick = -1;
+            for (int k = 0; k < nf; k++) {
+                if (!taken[k] && (pick < 0 || better(score, k, pick))) {
+                    pick = k;
+                }
             }
+            taken[pick] = true;
+            order[c++] = pick;
+        }
+        Candidate[] chain = new Candidate[limit];
+        ModelEntry[] chainEntries = new ModelEntry[limit];
+        for (int r = 0; r < limit; r++) {
+            int k = order[r];
+            chainEntries[r] = entries[feasible[k]];
+            chain[r] = candidate(chainEntries[r], feasible[k], cost, latency, quality, score[k]);
         }
         return new Selection(chain, chainEntries, exclusions, null);
+    }
+
+    /** Higher score first; ties go to the lower catalog index (ids sort first). */
+    private static boolean better(double[] score, int a, int b) {
+        return score[a] > score[b] || score[a] == score[b] && a < b;
     }
 
     private static Candidate candidate(ModelEntry e, int i, double[] cost, long[] latency, double[] quality, double score) {
         return new Candidate(e.descriptor, cost[i], Duration.ofNanos(latency[i]), quality[i], score);
     }
 
-    /** A signed-comparable key: the score's order in the high bits, the index in the low 16 bits. */
-    private static long sortKey(double value, int index) {
-        long bits = Double.doubleToLongBits(value == 0 ? 0.0 : value);
-        bits ^= (bits >> 63) & 0x7fffffffffffffffL;
-        return (bits & ~0xFFFFL) | index;
-    }
-
-    private static double[] score(Intent intent, int[] feasible, int nf, double[] cost, long[] latency, double[] quality) {
-        double[] s = new double[nf];
+    private static void score(Intent intent, int[] feasible, int nf, double[] cost, long[] latency, double[] quality,
+                              double[] s) {
         switch (intent.objective()) {
             case CHEAPEST -> {
                 for (int k = 0; k < nf; k++) {
@@ -304,31 +365,33 @@ public final class Router {
                 }
             }
             case BALANCED -> {
+                // Cost and latency span orders of magnitude: compress with a square root (one instruction, unlike a
+                // logarithm), then min-max normalize over the feasible set. s[] holds the compressed cost meanwhile.
                 double minC = Double.POSITIVE_INFINITY;
                 double maxC = Double.NEGATIVE_INFINITY;
                 double minL = Double.POSITIVE_INFINITY;
                 double maxL = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < nf; k++) {
                     int i = feasible[k];
-                    double lc = Math.log1p(cost[i] * 1e6);
-                    double ll = Math.log1p(latency[i] / 1e6);
-                    minC = Math.min(minC, lc);
-                    maxC = Math.max(maxC, lc);
-                    minL = Math.min(minL, ll);
-                    maxL = Math.max(maxL, ll);
+                    double sc = Math.sqrt(cost[i]);
+                    double sl = Math.sqrt((double) latency[i]);
+                    s[k] = sc;
+                    minC = Math.min(minC, sc);
+                    maxC = Math.max(maxC, sc);
+                    minL = Math.min(minL, sl);
+                    maxL = Math.max(maxL, sl);
                 }
                 double rc = maxC - minC;
                 double rl = maxL - minL;
                 for (int k = 0; k < nf; k++) {
                     int i = feasible[k];
-                    double cn = rc == 0 ? 0 : (Math.log1p(cost[i] * 1e6) - minC) / rc;
-                    double ln = rl == 0 ? 0 : (Math.log1p(latency[i] / 1e6) - minL) / rl;
+                    double cn = rc == 0 ? 0 : (s[k] - minC) / rc;
+                    double ln = rl == 0 ? 0 : (Math.sqrt((double) latency[i]) - minL) / rl;
                     s[k] = 0.5 * quality[i] + 0.3 * (1 - cn) + 0.2 * (1 - ln);
                 }
             }
             default -> throw new IllegalStateException("unknown objective " + intent.objective());
         }
-        return s;
     }
 
     /** Expected total latency: observed median when there is one, else a prior from TTFT and output rate. */

@@ -4,6 +4,7 @@ import dev.junction.engine.CachePolicy;
 import dev.junction.engine.Intent;
 import dev.junction.engine.Junction;
 import dev.junction.engine.JunctionResponse;
+import dev.junction.engine.internal.CatalogQualityPredictor;
 import dev.junction.spi.CallOptions;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ChatResponse;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The engine's whole overhead per request: {@link Junction#complete} with an instant in-process provider (a
  * completed future), caching off and no embedder, over the LiteLLM-derived catalog of at least 200 models. Covers
- * normalize, interceptors (none), assess, select, dispatch (circuit permits, attempt bookkeeping), record (live
+ * normalize, interceptors (none), assess (the built-in catalog-score predictor), select, dispatch (circuit permits, attempt bookkeeping), record (live
  * statistics, budget ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the
  * same instant provider directly.
  *
@@ -50,8 +51,9 @@ public class EngineOverheadBenchmark {
     @Setup
     public void setUp() {
         List<ModelDescriptor> models = BenchCatalog.litellm();
+        // The built-in catalog-score predictor: the engine's own overhead, not a learned predictor's.
         Junction.Builder b = Junction.builder().models(models).cacheStore(null).embedder(null)
-                .catalogRefreshInterval(Duration.ZERO);
+                .qualityPredictor(new CatalogQualityPredictor()).catalogRefreshInterval(Duration.ZERO);
         for (String p : BenchCatalog.providers(models)) {
             b.providerClient(new BenchCatalog.InstantProviderClient(p));
         }
