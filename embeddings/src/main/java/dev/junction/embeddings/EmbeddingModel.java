@@ -18,13 +18,16 @@ import java.util.Objects;
  */
 public final class EmbeddingModel {
 
-    /** all-MiniLM-L6-v2, int8-quantized, 384 dimensions, mean pooling, 256-token window (its training length). */
+    /**
+     * all-MiniLM-L6-v2, int8-quantized, 384 dimensions, mean pooling; 512 positions, used with 256 by default (the
+     * length sentence-transformers trained and configures it with).
+     */
     public static final EmbeddingModel ALL_MINILM_L6_V2_Q = new EmbeddingModel("all-minilm-l6-v2-q",
-            null, null, "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 256);
+            null, null, "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 512, 256);
 
     /** bge-small-en-v1.5, int8-quantized, 384 dimensions, CLS pooling, 512-token window. */
     public static final EmbeddingModel BGE_SMALL_EN_V15_Q = new EmbeddingModel("bge-small-en-v1.5-q",
-            null, null, "/bge-small-en-v1.5-q.onnx", "/bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512);
+            null, null, "/bge-small-en-v1.5-q.onnx", "/bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512, 512);
 
     private final String id;
     private final Path onnxFile;
@@ -33,9 +36,10 @@ public final class EmbeddingModel {
     private final String tokenizerResource;
     private final Pooling pooling;
     private final int maxTokens;
+    private final int defaultTokens;
 
     private EmbeddingModel(String id, Path onnxFile, Path tokenizerFile, String onnxResource, String tokenizerResource,
-                           Pooling pooling, int maxTokens) {
+                           Pooling pooling, int maxTokens, int defaultTokens) {
         this.id = id;
         this.onnxFile = onnxFile;
         this.tokenizerFile = tokenizerFile;
@@ -43,6 +47,7 @@ public final class EmbeddingModel {
         this.tokenizerResource = tokenizerResource;
         this.pooling = pooling;
         this.maxTokens = maxTokens;
+        this.defaultTokens = defaultTokens;
     }
 
     /**
@@ -69,7 +74,7 @@ public final class EmbeddingModel {
         if (maxTokens < 8) {
             throw new IllegalArgumentException("maxTokens must be >= 8, was " + maxTokens);
         }
-        return new EmbeddingModel(id, onnxFile, tokenizerFile, null, null, pooling, maxTokens);
+        return new EmbeddingModel(id, onnxFile, tokenizerFile, null, null, pooling, maxTokens, maxTokens);
     }
 
     /** The model's id, e.g. {@code all-minilm-l6-v2-q}. */
@@ -81,9 +86,14 @@ public final class EmbeddingModel {
         return pooling;
     }
 
-    /** The model's position window in tokens, special tokens included. */
+    /** The model's position window in tokens, special tokens included: the largest usable window. */
     public int maxTokens() {
         return maxTokens;
+    }
+
+    /** The window used unless configured otherwise. */
+    public int defaultTokens() {
+        return defaultTokens;
     }
 
     byte[] onnxBytes() {
@@ -128,6 +138,6 @@ public final class EmbeddingModel {
 
     @Override
     public String toString() {
-        return id + " (" + pooling + " pooling, " + maxTokens + " tokens)";
+        return id + " (" + pooling + " pooling, " + defaultTokens + " of " + maxTokens + " tokens)";
     }
 }

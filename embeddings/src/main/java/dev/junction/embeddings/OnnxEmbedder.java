@@ -77,7 +77,7 @@ public final class OnnxEmbedder implements Embedder {
     public OnnxEmbedder(OnnxEmbedderConfig config) {
         this.config = config;
         EmbeddingModel model = config.model();
-        this.modelId = config.maxTokens() == model.maxTokens() ? model.id() : model.id() + "-t" + config.maxTokens();
+        this.modelId = config.maxTokens() == model.defaultTokens() ? model.id() : model.id() + "-t" + config.maxTokens();
         this.tokenizer = loadTokenizer(model);
         this.env = OrtEnvironment.getEnvironment();
         OrtSession s = null;

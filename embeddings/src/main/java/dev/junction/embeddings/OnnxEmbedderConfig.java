@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param model            the model, {@link #DEFAULT_MODEL} by default
  * @param intraOpThreads   ONNX Runtime threads per call, {@link #DEFAULT_INTRA_OP_THREADS} by default
- * @param maxTokens        the token window used, at most the model's own; {@code 0} in the builder means the model's
+ * @param maxTokens        the token window used, at most the model's own; by default the model's
+ *                         {@link EmbeddingModel#defaultTokens()}
  * @param memoMaxBytes     the weight bound of the memo of recent embeddings by exact text, {@link #DEFAULT_MEMO_MAX_BYTES}
  *                         by default; {@code 0} turns memoization off
  * @param maxBatch         how many texts {@code embedAll} runs through the model at once, {@link #DEFAULT_MAX_BATCH} by
@@ -46,7 +47,7 @@ public record OnnxEmbedderConfig(EmbeddingModel model, int intraOpThreads, int m
         }
     }
 
-    /** The defaults: {@link #DEFAULT_MODEL} with its full window, one thread, a 32 MiB memo, no batching. */
+    /** The defaults: {@link #DEFAULT_MODEL} with its default window, one thread, a 32 MiB memo, no batching. */
     public static OnnxEmbedderConfig ofDefaults() {
         return custom().build();
     }
@@ -93,7 +94,7 @@ public record OnnxEmbedderConfig(EmbeddingModel model, int intraOpThreads, int m
         }
 
         public OnnxEmbedderConfig build() {
-            return new OnnxEmbedderConfig(model, intraOpThreads, maxTokens == 0 ? model.maxTokens() : maxTokens,
+            return new OnnxEmbedderConfig(model, intraOpThreads, maxTokens == 0 ? model.defaultTokens() : maxTokens,
                     memoMaxBytes, maxBatch);
         }
     }

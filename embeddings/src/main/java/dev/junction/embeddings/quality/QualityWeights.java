@@ -201,8 +201,12 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
         return new QualityWeights(embedderId, dims, embeddingMean, featureMean, featureStd, foldRule, heads);
     }
 
-    /** Writes these weights to {@code file}. */
+    /** Writes these weights to {@code file}, creating its folder if needed. */
     public void write(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         try (OutputStream out = Files.newOutputStream(file)) {
             write(out);
         }

@@ -1,0 +1,231 @@
+package dev.junction.training;
+
+import dev.junction.embeddings.quality.PromptFeatures;
+import dev.junction.embeddings.quality.QualityWeights;
+import dev.junction.spi.TaskCategory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Trains one head of the item-response quality model with Deeplearning4j.
+ *
+ * <p>Graph: {@code x} (embedding + standardized features) → dense ReLU ({@code hidden}) → dense identity, one unit
+ * ({@code z}, the prompt's ease) → merged with the prompt's one-hot task category → sigmoid output, one unit per model,
+ * cross-entropy against the observed quality (0/1, or a score in [0, 1]). The output layer's weight on {@code z} is
+ * the model's discrimination {@code a_m}; its weight on category {@code c} plus its bias is the ability {@code b_m,c}.
+ * The trained parameters are copied into a {@link QualityWeights.Head} that the runtime evaluates in plain Java.
+ */
+final class IrtTrainer {
+
+    /** Training settings. */
+    record Settings(int hidden, int epochs, int batchSize, double learningRate, double l2, long seed) {
+        static Settings defaults() {
+            return new Settings(32, 12, 128, 1e-3, 1e-4, 42);
+        }
+    }
+
+    /** One training example. */
+    record Example(float[] x, TaskCategory category, float[] labels) {
+    }
+
+    private IrtTrainer() {
+    }
+
+    static QualityWeights.Head train(String name, String trainedOn, List<Example> examples, List<String> models,
+                                     float[] meanCosts, Settings s) {
+        int categories = TaskCategory.values().length;
+        int inputs = examples.get(0).x().length;
+        int m = models.size();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(s.seed())
+                .updater(new Adam(s.learningRate()))
+                .l2(s.l2())
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("x", "cat")
+                .addLayer("hidden", new DenseLayer.Builder().nIn(inputs).nOut(s.hidden()).activation(Activation.RELU).build(), "x")
+                .addLayer("z", new DenseLayer.Builder().nIn(s.hidden()).nOut(1).activation(Activation.IDENTITY).build(), "hidden")
+                .addVertex("zc", new MergeVertex(), "z", "cat")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(1 + categories).nOut(m)
+                        .activation(Activation.SIGMOID).build(), "zc")
+                .setOutputs("out")
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+
+        boolean[] seen = new boolean[categories];
+        for (Example e : examples) {
+            seen[e.category().ordinal()] = true;
+        }
+        Random random = new Random(s.seed());
+        int[] order = new int[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            double loss = 0;
+            int batches = 0;
+            for (int from = 0; from < order.length; from += s.batchSize()) {
+                int to = Math.min(order.length, from + s.batchSize());
+                MultiDataSet batch = batch(examples, order, from, to, inputs, categories, m);
+                graph.fit(batch);
+                loss += graph.score();
+                batches++;
+            }
+            System.out.printf("  %s epoch %d: loss %.4f%n", name, epoch + 1, loss / batches);
+        }
+
+        INDArray w1 = graph.getLayer("hidden").getParam("W"); // [inputs, hidden]
+        INDArray b1 = graph.getLayer("hidden").getParam("b");
+        INDArray w2 = graph.getLayer("z").getParam("W"); // [hidden, 1]
+        INDArray b2 = graph.getLayer("z").getParam("b");
+        INDArray wo = graph.getLayer("out").getParam("W"); // [1 + C, M]
+        INDArray bo = graph.getLayer("out").getParam("b");
+        float[] w1RowMajor = new float[s.hidden() * inputs];
+        for (int h = 0; h < s.hidden(); h++) {
+            for (int i = 0; i < inputs; i++) {
+                w1RowMajor[h * inputs + i] = w1.getFloat(i, h);
+            }
+        }
+        float[] b1a = new float[s.hidden()];
+        float[] w2a = new float[s.hidden()];
+        for (int h = 0; h < s.hidden(); h++) {
+            b1a[h] = b1.getFloat(0, h);
+            w2a[h] = w2.getFloat(h, 0);
+        }
+        List<QualityWeights.ModelAbility> abilities = new ArrayList<>();
+        int general = TaskCategory.GENERAL.ordinal();
+        for (int k = 0; k < m; k++) {
+            float[] ability = new float[categories];
+            for (int c = 0; c < categories; c++) {
+                int src = seen[c] ? c : general;
+                ability[c] = wo.getFloat(1 + src, k) + bo.getFloat(0, k);
+            }
+            abilities.add(new QualityWeights.ModelAbility(models.get(k), wo.getFloat(0, k), ability, meanCosts[k]));
+        }
+        QualityWeights.Head provisional = new QualityWeights.Head(name, trainedOn, s.hidden(), w1RowMajor, b1a, w2a,
+                b2.getFloat(0, 0), abilities, new float[categories][0]);
+        return new QualityWeights.Head(name, trainedOn, s.hidden(), w1RowMajor, b1a, w2a, b2.getFloat(0, 0), abilities,
+                quantiles(provisional, examples, categories));
+    }
+
+    private static MultiDataSet batch(List<Example> examples, int[] order, int from, int to, int inputs, int categories,
+                                      int m) {
+        int n = to - from;
+        float[] x = new float[n * inputs];
+        float[] cat = new float[n * categories];
+        float[] y = new float[n * m];
+        for (int r = 0; r < n; r++) {
+            Example e = examples.get(order[from + r]);
+            System.arraycopy(e.x(), 0, x, r * inputs, inputs);
+            cat[r * categories + e.category().ordinal()] = 1;
+            System.arraycopy(e.labels(), 0, y, r * m, m);
+        }
+        return new MultiDataSet(
+                new INDArray[] {Nd4j.create(x, new long[] {n, inputs}, 'c'), Nd4j.create(cat, new long[] {n, categories}, 'c')},
+                new INDArray[] {Nd4j.create(y, new long[] {n, m}, 'c')});
+    }
+
+    /** 33 quantiles of the head's ease over its training prompts, per category (all prompts for unseen ones). */
+    private static float[][] quantiles(QualityWeights.Head head, List<Example> examples, int categories) {
+        List<List<Float>> byCategory = new ArrayList<>();
+        for (int c = 0; c < categories; c++) {
+            byCategory.add(new ArrayList<>());
+        }
+        List<Float> all = new ArrayList<>();
+        for (Example e : examples) {
+            float z = (float) ease(head, e.x());
+            byCategory.get(e.category().ordinal()).add(z);
+            all.add(z);
+        }
+        float[][] q = new float[categories][];
+        for (int c = 0; c < categories; c++) {
+            q[c] = quantiles(byCategory.get(c).size() >= 20 ? byCategory.get(c) : all);
+        }
+        return q;
+    }
+
+    private static float[] quantiles(List<Float> values) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        Arrays.sort(v);
+        float[] q = new float[33];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = v[(int) Math.round((double) i / (q.length - 1) * (v.length - 1))];
+        }
+        return q;
+    }
+
+    static double ease(QualityWeights.Head head, float[] x) {
+        int inputs = x.length;
+        double z = head.b2();
+        for (int h = 0; h < head.hidden(); h++) {
+            double a = head.b1()[h];
+            for (int i = 0; i < inputs; i++) {
+                a += head.w1()[h * inputs + i] * x[i];
+            }
+            if (a > 0) {
+                z += a * head.w2()[h];
+            }
+        }
+        return z;
+    }
+
+    /** Assembles an input vector: the embedding, then the standardized features of {@code text}. */
+    static float[] input(float[] embedding, String text, float[] featureMean, float[] featureStd) {
+        float[] x = new float[embedding.length + PromptFeatures.COUNT];
+        System.arraycopy(embedding, 0, x, 0, embedding.length);
+        float[] f = new float[PromptFeatures.COUNT];
+        PromptFeatures.extract(text, f);
+        for (int i = 0; i < f.length; i++) {
+            x[embedding.length + i] = (f[i] - featureMean[i]) / featureStd[i];
+        }
+        return x;
+    }
+
+    /** Per-feature mean and standard deviation over {@code texts}: {@code [mean, std]}. */
+    static float[][] featureStats(List<String> texts) {
+        int k = PromptFeatures.COUNT;
+        double[] sum = new double[k];
+        double[] sq = new double[k];
+        float[] f = new float[k];
+        for (String t : texts) {
+            PromptFeatures.extract(t, f);
+            for (int i = 0; i < k; i++) {
+                sum[i] += f[i];
+                sq[i] += (double) f[i] * f[i];
+            }
+        }
+        float[] mean = new float[k];
+        float[] std = new float[k];
+        for (int i = 0; i < k; i++) {
+            double mu = sum[i] / texts.size();
+            mean[i] = (float) mu;
+            std[i] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, sq[i] / texts.size() - mu * mu)));
+        }
+        return new float[][] {mean, std};
+    }
+}
