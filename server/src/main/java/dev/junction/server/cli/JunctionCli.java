@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             DemoCommand.class,
+            EvalRouterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JunctionCli implements Runnable {
