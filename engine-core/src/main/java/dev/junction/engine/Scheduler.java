@@ -1,9 +1,9 @@
 package dev.junction.engine;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,17 +35,24 @@ public interface Scheduler {
 
     /** Holds the lazily created system scheduler. */
     final class SystemSchedulerHolder {
-        private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "junction-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        private static final ScheduledExecutorService EXECUTOR = create();
         private static final Scheduler INSTANCE = (delay, task) -> {
             ScheduledFuture<?> f = EXECUTOR.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         };
 
         private SystemSchedulerHolder() {
+        }
+
+        private static ScheduledExecutorService create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "junction-scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            // Most timers (attempt deadlines) are cancelled long before they fall due: drop them at once.
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
         }
     }
 }
