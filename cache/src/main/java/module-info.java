@@ -10,4 +10,5 @@ module dev.junction.cache {
     requires jdk.incubator.vector;
 
     exports dev.junction.cache;
+    exports dev.junction.cache.eval;
 }

@@ -39,7 +39,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the exact tier. The semantic tier searches the namespace's {@link VectorIndex} (an exact SIMD scan while small, a
  * JVector graph once it grows), then applies the hit policy to the nearest candidates in order: similarity at or
  * above the threshold (the query's, else the configured one, else the one calibrated for the embedding model), the
- * producing model's quality at or above the query's floor, and the {@link PromptGuard}. Entries are never served to
+ * producing model's quality at or above the query's floor, and the {@link PromptGuard}; finally, when the guard is on,
+ * a hit is refused as ambiguous if another entry for a different prompt that the guard also accepts lies within
+ * {@code ambiguityMargin} of it (counted as a guard reject). Entries are never served to
  * another tenant: the tenant is part of both the key and the index's namespace, and is checked again on read.
  *
  * <p>Expiry: an entry is served until {@code min(expiresAt, createdAt + maxTtl)}; expired entries are removed when
@@ -272,7 +274,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 return Optional.empty();
             }
             double threshold = query.threshold() != null ? query.threshold() : config.similarityThreshold();
-            for (VectorIndex.Neighbor<Meta> n : index.search(embedding, config.candidates())) {
+            List<VectorIndex.Neighbor<Meta>> neighbors = index.search(embedding, config.candidates());
+            for (int i = 0; i < neighbors.size(); i++) {
+                VectorIndex.Neighbor<Meta> n = neighbors.get(i);
                 if (n.similarity() < threshold) {
                     break;
                 }
@@ -295,6 +299,10 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                     guardRejects.increment();
                     continue;
                 }
+                if (config.guardEnabled() && ambiguous(query, neighbors, i, entry)) {
+                    guardRejects.increment();
+                    break;
+                }
                 semanticHits.increment();
                 return Optional.of(new CacheHit(served(m, entry), n.similarity(), CacheStatus.SEMANTIC_HIT));
             }
@@ -303,6 +311,31 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /**
+     * Whether another live entry of the tenant, for a different prompt that the guard would also accept, lies within
+     * {@code ambiguityMargin} of the best one: the query is then as close to two different questions, and serving
+     * either is a guess.
+     */
+    private boolean ambiguous(CacheQuery query, List<VectorIndex.Neighbor<Meta>> neighbors, int best, CacheEntry entry) {
+        double margin = config.ambiguityMargin();
+        if (margin <= 0) {
+            return false;
+        }
+        double floor = neighbors.get(best).similarity() - margin;
+        for (int j = best + 1; j < neighbors.size() && neighbors.get(j).similarity() >= floor; j++) {
+            Meta other = neighbors.get(j).payload();
+            if (other.removed || !other.tenantId.equals(query.tenantId()) || expired(other, query.now())) {
+                continue;
+            }
+            CacheEntry rival = read(other);
+            if (rival != null && !rival.prompt().equals(entry.prompt())
+                    && (query.prompt() == null || guard.compatible(query.prompt(), rival.prompt()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

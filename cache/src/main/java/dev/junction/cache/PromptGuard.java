@@ -13,8 +13,9 @@ import java.util.Set;
  * dates or named entities — the differences embeddings are known to blur ("can I" vs "can't I", "2019" vs "2020",
  * "Python" vs "Java").
  *
- * <p>Rules, each symmetric: the two prompts must carry the same number of negation cues (not, no, never, n't,
- * cannot, without, ...); the same set of numbers (digits and number words, "1,000" = "1000"); the same set of
+ * <p>Rules, each symmetric: both prompts or neither must carry a negation cue (not, no, never, n't, cannot, without,
+ * ...; a sentence-initial "No," answer particle does not count); the same set of numbers (digits and cardinal number
+ * words two to ninety, "1,000" = "1000"); the same set of
  * date words (months, weekdays, today/tomorrow/yesterday); and every named entity of one (a capitalized word not
  * starting a sentence, or an acronym) must occur as a word in the other, whatever its case. Texts written in title
  * case only contribute acronyms as entities.
@@ -49,19 +50,11 @@ public final class PromptGuard {
         for (int i = 0; i < tens.length; i++) {
             NUMBER_WORDS.put(tens[i], Integer.toString((i + 3) * 10));
         }
-        NUMBER_WORDS.put("hundred", "100");
-        NUMBER_WORDS.put("thousand", "1000");
-        NUMBER_WORDS.put("million", "1000000");
-        NUMBER_WORDS.put("billion", "1000000000");
-        NUMBER_WORDS.put("half", "0.5");
-        NUMBER_WORDS.put("twice", "2");
-        NUMBER_WORDS.put("double", "2");
-        NUMBER_WORDS.put("triple", "3");
-        NUMBER_WORDS.put("first", "1st");
-        NUMBER_WORDS.put("second", "2nd");
-        NUMBER_WORDS.put("third", "3rd");
     }
 
+    /** "No," opening a sentence answers a question; it does not negate what follows. */
+    private static final java.util.regex.Pattern ANSWER_PARTICLE =
+            java.util.regex.Pattern.compile("(^|[.!?]\\s+)(?i:no)\\s*,");
     private static final PromptGuard DEFAULT = new PromptGuard();
 
     /** The guard with the rules above. */
@@ -81,7 +74,7 @@ public final class PromptGuard {
     public Verdict check(String a, String b) {
         Features fa = Features.of(a);
         Features fb = Features.of(b);
-        if (fa.negations != fb.negations) {
+        if ((fa.negations > 0) != (fb.negations > 0)) {
             return Verdict.NEGATION;
         }
         if (!fa.numbers.equals(fb.numbers)) {
@@ -99,7 +92,7 @@ public final class PromptGuard {
     private record Features(int negations, Set<String> numbers, Set<String> dates, Set<String> entities,
                             Set<String> words) {
         static Features of(String text) {
-            List<String> raw = tokens(text);
+            List<String> raw = tokens(ANSWER_PARTICLE.matcher(text).replaceAll("$1"));
             int negations = 0;
             Set<String> numbers = new HashSet<>();
             Set<String> dates = new HashSet<>();

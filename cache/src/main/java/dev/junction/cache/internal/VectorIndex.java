@@ -40,6 +40,14 @@ import java.util.stream.IntStream;
  * @param <T> the payload type
  */
 public final class VectorIndex<T> implements AutoCloseable {
+    static {
+        // JVector's pure-Java Vector API provider, unless the user chose: its native provider extracts a shared
+        // library to a temporary file and, with heap-backed vectors, was slower here.
+        if (System.getProperty("jvector.vectorization_provider") == null) {
+            System.setProperty("jvector.vectorization_provider", "panama");
+        }
+    }
+
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
     private static final int INITIAL_CAPACITY = 64;
     private static final int MIN_DEAD_FOR_COMPACTION = 1024;
@@ -421,6 +429,7 @@ public final class VectorIndex<T> implements AutoCloseable {
                 .withAlpha(1.2f)
                 .build();
         IntStream.range(0, size).parallel().forEach(i -> builder.addGraphNode(i, compact.get(i).graphVector));
+        builder.cleanup();
         GraphIndexBuilder previous;
         graphLock.writeLock().lock();
         try {

@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             DemoCommand.class,
+            CatalogCommand.class,
             EvalRouterCommand.class,
+            EvalCacheCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JunctionCli implements Runnable {
