@@ -72,7 +72,7 @@ final class JunctionFormat {
         List<ModelDescriptor> out = new ArrayList<>(models.size());
         int index = 0;
         for (JsonNode m : models) {
-            out.add(readModel(m, origin + ": models[" + index + "]", sources));
+            out.add(readModel(m, new Where(origin, ": models[", index, "]"), sources));
             index++;
         }
         return new CatalogImport(origin, CatalogFormat.JUNCTION, out, Map.of());
@@ -102,14 +102,26 @@ final class JunctionFormat {
         return ids;
     }
 
-    static ModelDescriptor readModel(JsonNode m, String where, Set<String> sources)
+    /** An error location built only when a message needs it (a catalog of 1,000 models parses without it). */
+    record Where(Object parent, Object... parts) {
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder(String.valueOf(parent));
+            for (Object p : parts) {
+                b.append(p);
+            }
+            return b.toString();
+        }
+    }
+
+    static ModelDescriptor readModel(JsonNode m, Object where, Set<String> sources)
             throws InvalidCatalogException {
         if (!m.isObject()) {
             throw new InvalidCatalogException(where + ": expected an object");
         }
         String provider = requiredText(m, "provider", where);
         String model = requiredText(m, "model", where);
-        where = where + " (" + provider + "/" + model + ")";
+        where = new Where(where, " (", provider, "/", model, ")");
 
         JsonNode limits = requiredObject(m, "limits", where);
         checkSource(limits, "limits", where, sources);
@@ -118,16 +130,16 @@ final class JunctionFormat {
 
         JsonNode p = requiredObject(m, "prices", where);
         checkSource(p, "prices", where, sources);
-        double in = requiredNumber(p, "input", where + ".prices");
-        double outPrice = requiredNumber(p, "output", where + ".prices");
-        double cached = p.has("cachedInput") ? requiredNumber(p, "cachedInput", where + ".prices") : in;
+        double in = requiredNumber(p, "input", new Where(where, ".prices"));
+        double outPrice = requiredNumber(p, "output", new Where(where, ".prices"));
+        double cached = p.has("cachedInput") ? requiredNumber(p, "cachedInput", new Where(where, ".prices")) : in;
 
         Set<Capability> caps = EnumSet.noneOf(Capability.class);
         JsonNode capNode = m.path("capabilities");
         if (!capNode.isMissingNode()) {
             checkSource(capNode, "capabilities", where, sources);
             for (JsonNode c : values(capNode, "capabilities", where)) {
-                caps.add(enumValue(Capability.class, c.asText(), where + ".capabilities"));
+                caps.add(enumValue(Capability.class, c.asText(), new Where(where, ".capabilities")));
             }
         }
         Set<String> regions = new LinkedHashSet<>();
@@ -142,7 +154,7 @@ final class JunctionFormat {
         JsonNode retNode = m.path("retention");
         if (!retNode.isMissingNode()) {
             checkSource(retNode, "retention", where, sources);
-            retention = enumValue(DataRetention.class, retNode.path("value").asText(""), where + ".retention");
+            retention = enumValue(DataRetention.class, retNode.path("value").asText(""), new Where(where, ".retention"));
         }
         Map<TaskCategory, Double> quality = new EnumMap<>(TaskCategory.class);
         JsonNode qNode = m.path("quality");
@@ -153,7 +165,7 @@ final class JunctionFormat {
                 throw new InvalidCatalogException(where + ".quality: \"scores\" must be an object of category -> [0, 1]");
             }
             for (Map.Entry<String, JsonNode> e : scores.properties()) {
-                TaskCategory cat = enumValue(TaskCategory.class, e.getKey(), where + ".quality");
+                TaskCategory cat = enumValue(TaskCategory.class, e.getKey(), new Where(where, ".quality"));
                 if (!e.getValue().isNumber()) {
                     throw new InvalidCatalogException(where + ".quality." + e.getKey() + ": expected a number, was "
                             + e.getValue());
@@ -169,7 +181,7 @@ final class JunctionFormat {
         }
     }
 
-    private static void checkSource(JsonNode group, String name, String where, Set<String> sources)
+    private static void checkSource(JsonNode group, String name, Object where, Set<String> sources)
             throws InvalidCatalogException {
         if (!group.isObject()) {
             throw new InvalidCatalogException(where + ": \"" + name + "\" must be an object");
@@ -181,7 +193,7 @@ final class JunctionFormat {
         }
     }
 
-    private static Iterable<JsonNode> values(JsonNode group, String name, String where) throws InvalidCatalogException {
+    private static Iterable<JsonNode> values(JsonNode group, String name, Object where) throws InvalidCatalogException {
         JsonNode v = group.path("values");
         if (!v.isArray()) {
             throw new InvalidCatalogException(where + "." + name + ": \"values\" must be an array");
@@ -189,7 +201,7 @@ final class JunctionFormat {
         return v;
     }
 
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String where)
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String text, Object where)
             throws InvalidCatalogException {
         try {
             return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
@@ -199,7 +211,7 @@ final class JunctionFormat {
         }
     }
 
-    private static String requiredText(JsonNode node, String field, String where) throws InvalidCatalogException {
+    private static String requiredText(JsonNode node, String field, Object where) throws InvalidCatalogException {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
             throw new InvalidCatalogException(where + ": \"" + field + "\" must be a non-empty string, was " + v);
@@ -207,7 +219,7 @@ final class JunctionFormat {
         return v.asText();
     }
 
-    private static JsonNode requiredObject(JsonNode node, String field, String where) throws InvalidCatalogException {
+    private static JsonNode requiredObject(JsonNode node, String field, Object where) throws InvalidCatalogException {
         JsonNode v = node.get(field);
         if (v == null || !v.isObject()) {
             throw new InvalidCatalogException(where + ": \"" + field + "\" must be an object, was " + v);
@@ -215,7 +227,7 @@ final class JunctionFormat {
         return v;
     }
 
-    private static int requiredInt(JsonNode node, String field, String where) throws InvalidCatalogException {
+    private static int requiredInt(JsonNode node, String field, Object where) throws InvalidCatalogException {
         JsonNode v = node.get(field);
         if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new InvalidCatalogException(where + ": \"" + field + "\" must be an integer, was " + v);
@@ -223,7 +235,7 @@ final class JunctionFormat {
         return v.intValue();
     }
 
-    private static double requiredNumber(JsonNode node, String field, String where) throws InvalidCatalogException {
+    private static double requiredNumber(JsonNode node, String field, Object where) throws InvalidCatalogException {
         JsonNode v = node.get(field);
         if (v == null || !v.isNumber()) {
             throw new InvalidCatalogException(where + ": \"" + field + "\" must be a number, was " + v);
