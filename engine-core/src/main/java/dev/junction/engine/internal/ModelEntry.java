@@ -26,6 +26,8 @@ public final class ModelEntry {
     final double outputPerToken;
     final double cachedInputPerToken;
     final boolean zeroRetention;
+    final int contextWindow;
+    final int maxOutputTokens;
     /** The catalog quality per task category (by ordinal), with the GENERAL score or the prior filling gaps. */
     final double[] qualityByCategory;
     final ModelStats stats;
@@ -45,6 +47,8 @@ public final class ModelEntry {
         this.outputPerToken = d.prices().outputPerMillion() / 1e6;
         this.cachedInputPerToken = d.prices().cachedInputPerMillion() / 1e6;
         this.zeroRetention = d.retention() == DataRetention.ZERO;
+        this.contextWindow = d.contextWindow();
+        this.maxOutputTokens = d.maxOutputTokens();
         this.qualityByCategory = new double[TaskCategory.values().length];
         Double general = d.quality().get(TaskCategory.GENERAL);
         for (TaskCategory c : TaskCategory.values()) {

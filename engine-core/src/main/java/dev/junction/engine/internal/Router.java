@@ -124,6 +124,10 @@ public final class Router {
         double costCap = intent.maxCostUsd();
         long latencyBudget = intent.latencyBudget().toNanos();
         double minQuality = intent.minQuality();
+        boolean providerLists = !allowP.isEmpty() || !denyP.isEmpty();
+        boolean modelLists = !allowM.isEmpty() || !denyM.isEmpty();
+        boolean zdr = intent.zeroDataRetention();
+        int maxOutV = maxOut == null ? -1 : maxOut;
 
         Scratch w = scratch.get();
         w.ensure(n, snapshot.providers.length);
@@ -147,14 +151,14 @@ public final class Router {
                 exclusions.add(e.notConfigured);
                 continue;
             }
-            if (!allowP.isEmpty() && !allowP.contains(e.provider) || denyP.contains(e.provider)) {
+            if (providerLists && (!allowP.isEmpty() && !allowP.contains(e.provider) || denyP.contains(e.provider))) {
                 exclusions.add(new Exclusion(e.id, Constraint.PROVIDER_NOT_ALLOWED,
                         denyP.contains(e.provider) ? "provider " + e.provider + " is denied"
                                 : "provider " + e.provider + " is not in " + allowP));
                 continue;
             }
-            if (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
-                    || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model))) {
+            if (modelLists && (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
+                    || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model)))) {
                 exclusions.add(new Exclusion(e.id, Constraint.MODEL_NOT_ALLOWED,
                         !allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
                                 ? "model is not in " + allowM : "model is denied"));
@@ -165,14 +169,14 @@ public final class Router {
                 exclusions.add(new Exclusion(e.id, Constraint.CAPABILITY, "lacks " + names(missing)));
                 continue;
             }
-            int modelMaxOut = e.descriptor.maxOutputTokens();
-            if (maxOut != null && maxOut > modelMaxOut) {
+            int modelMaxOut = e.maxOutputTokens;
+            if (maxOutV >= 0 && maxOutV > modelMaxOut) {
                 exclusions.add(new Exclusion(e.id, Constraint.CONTEXT_WINDOW,
                         "max output " + maxOut + " > model's max output " + modelMaxOut));
                 continue;
             }
-            int out = maxOut != null ? maxOut : Math.min(DEFAULT_EXPECTED_OUTPUT_TOKENS, modelMaxOut);
-            if ((long) inputTokens + out > e.descriptor.contextWindow()) {
+            int out = maxOutV >= 0 ? maxOutV : Math.min(DEFAULT_EXPECTED_OUTPUT_TOKENS, modelMaxOut);
+            if ((long) inputTokens + out > e.contextWindow) {
                 exclusions.add(new Exclusion(e.id, Constraint.CONTEXT_WINDOW, "input " + inputTokens + " + output "
                         + out + " tokens > context window " + e.descriptor.contextWindow()));
                 continue;
@@ -182,7 +186,7 @@ public final class Router {
                         "not served in " + region + " (regions " + e.descriptor.regions() + ")"));
                 continue;
             }
-            if (intent.zeroDataRetention() && !e.zeroRetention) {
+            if (zdr && !e.zeroRetention) {
                 exclusions.add(new Exclusion(e.id, Constraint.DATA_RETENTION,
                         "retention is " + e.descriptor.retention() + ", ZERO required"));
                 continue;
@@ -199,7 +203,8 @@ public final class Router {
                 continue;
             }
             double c = inputTokens * e.inputPerToken + out * e.outputPerToken;
-            long lat = estimateLatency(e, out);
+            long observed = e.stats.latencyP50Nanos();
+            long lat = observed >= 0 ? observed : PRIOR_TTFT_NANOS + (long) (out / PRIOR_TOKENS_PER_SECOND * 1e9);
             double q = catalogScores ? e.qualityByCategory[categoryOrdinal] : predictor.predict(assessment, e.descriptor);
             // Soft constraints: a degraded answer may violate these.
             double violation = 0;
@@ -209,7 +214,7 @@ public final class Router {
                 soft = new Exclusion(e.id, Constraint.COST_CAP, "estimated " + usd(c) + " > cap " + usd(costCap));
             }
             // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
-            if (lat > latencyBudget && e.stats.latencyP50Nanos() >= 0) {
+            if (observed >= 0 && lat > latencyBudget) {
                 violation += (double) lat / latencyBudget - 1;
                 if (soft == null) {
                     soft = new Exclusion(e.id, Constraint.LATENCY_BUDGET, "estimated " + millis(lat) + " > budget "
