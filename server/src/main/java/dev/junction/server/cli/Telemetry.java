@@ -27,6 +27,12 @@ final class Telemetry {
         if (System.getProperty("OPT_OUT_TRACKING") == null) {
             System.setProperty("OPT_OUT_TRACKING", "true");
         }
+        // The Vector API cannot be enabled from a jar manifest. Without it, JVector must use its scalar provider:
+        // forcing its Panama provider would fail with NoClassDefFoundError: jdk/incubator/vector/Vector.
+        if (System.getProperty("jvector.vectorization_provider") == null
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.setProperty("jvector.vectorization_provider", "default");
+        }
         // Library start-up chatter (GPU probing, native library discovery) is not the user's business.
         quiet("ai.djl", "error");
         quiet("net.openhft", "warn");

@@ -46,7 +46,7 @@ public final class ConfigLoader {
             JunctionConfig config = mapper.readValue(bytes, JunctionConfig.class);
             return config == null ? JunctionConfig.DEFAULTS : config;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(describe(file, e), e);
+            throw new ConfigException(describe(file, bytes, e), e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
         }
@@ -64,10 +64,24 @@ public final class ConfigLoader {
                 .build();
     }
 
-    private static String describe(Path file, JsonProcessingException e) {
+    private static String describe(Path file, byte[] bytes, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String where = loc == null || loc.getLineNr() < 0 ? file.toString()
                 : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+        if (e instanceof UnrecognizedPropertyException u && loc != null && loc.getLineNr() > 0) {
+            // Records are built through their constructor, so Jackson notices the unknown key only at the end of
+            // its object; point at the key itself, searching back from there.
+            String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            java.util.regex.Pattern key = java.util.regex.Pattern.compile(
+                    "(^|[\\s{,\"'-])" + java.util.regex.Pattern.quote(u.getPropertyName()) + "[\"']?\\s*:");
+            for (int i = Math.min(loc.getLineNr(), lines.length) - 1; i >= 0; i--) {
+                java.util.regex.Matcher m = key.matcher(lines[i]);
+                if (m.find()) {
+                    where = file + ":" + (i + 1) + ":" + (m.start() + m.group(1).length() + 1);
+                    break;
+                }
+            }
+        }
         String path = "";
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             path = m.getPath().stream()

@@ -67,7 +67,7 @@ public final class Demo {
     /** The SIMULATED models: latency, price and failure rate are made up for the demo, chosen to look realistic. */
     static final List<SimModel> MODELS = List.of(
             new SimModel("sim-openai", SimulatedProvider.Wire.OPENAI,
-                    new SimulatedProvider.Model("sim-mini", Duration.ofMillis(30), Duration.ofMillis(0), 0.03, 120),
+                    new SimulatedProvider.Model("sim-mini", Duration.ofMillis(30), Duration.ofMillis(0), 0.10, 120),
                     new Prices(0.15, 0.60, 0.075), 0.62),
             new SimModel("sim-openai", SimulatedProvider.Wire.OPENAI,
                     new SimulatedProvider.Model("sim-pro", Duration.ofMillis(80), Duration.ofMillis(0), 0.05, 300),
@@ -210,6 +210,7 @@ public final class Demo {
         int failedAttempts = 0;
         double cost = 0;
         double strongest = 0;
+        String firstFailure = null;
         long started = System.nanoTime();
         Progress progress = new Progress(out, items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -247,6 +248,18 @@ public final class Demo {
             } catch (RuntimeException e) {
                 failed++;
                 where = "failed";
+                if (firstFailure == null) {
+                    if (Boolean.getBoolean("junction.demo.trace")) {
+                        e.printStackTrace(out);
+                    }
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
+                    firstFailure = e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + (root == e ? "" : " (cause: " + root + (root.getStackTrace().length > 0
+                            ? " at " + root.getStackTrace()[0] : "") + ")");
+                }
             }
             routing.computeIfAbsent(item.tier(), t -> new TreeMap<>()).merge(where, 1, Integer::sum);
             progress.update(i + 1, exactHits + semanticHits, failovers);
@@ -255,6 +268,9 @@ public final class Demo {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         report(items.size(), answered, failed, exactHits, semanticHits, failovers, failedAttempts, cost, strongest,
                 routing, byModel, took);
+        if (firstFailure != null) {
+            out.println("First failure: " + firstFailure);
+        }
         return new Result(items.size(), answered, failed, exactHits + semanticHits, failovers, cost, strongest);
     }
 

@@ -1,0 +1,47 @@
+package dev.junction.server.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --help} works on the root command and on every subcommand, and explains it. */
+class CliHelpTest {
+
+    @Test
+    void everySubcommandExplainsItself() {
+        CommandLine root = new CommandLine(new JunctionCli());
+        Map<String, CommandLine> subcommands = root.getSubcommands();
+        assertTrue(subcommands.containsKey("serve") && subcommands.containsKey("demo"), subcommands.keySet().toString());
+        for (Map.Entry<String, CommandLine> e : subcommands.entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            StringWriter out = new StringWriter();
+            CommandLine cmd = new CommandLine(new JunctionCli());
+            cmd.setOut(new PrintWriter(out));
+            int code = cmd.execute(e.getKey(), "--help");
+            assertEquals(0, code, e.getKey() + " --help exits 0");
+            String text = out.toString();
+            assertTrue(text.contains("Usage: junction " + e.getKey()), e.getKey() + ": " + text);
+            assertTrue(text.length() > 200, e.getKey() + " --help explains the command: " + text);
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new JunctionCli());
+        cmd.setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("--help"));
+        assertTrue(out.toString().contains("serve") && out.toString().contains("demo"), out.toString());
+    }
+
+    @Test
+    void telemetryIsOffOnceTheCommandLineIsLoaded() {
+        new JunctionCli();
+        assertEquals("true", System.getProperty("chronicle.analytics.disable"));
+        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.junction.server.config;
+
+import dev.junction.engine.Objective;
+import dev.junction.engine.ProviderPlugins;
+import dev.junction.server.http.Tenant;
+import dev.junction.server.runtime.GatewayAssembly;
+import dev.junction.spi.ProviderConfig;
+import dev.junction.spi.ProviderPlugin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void readsAFullYamlFile() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("junction.yaml", """
+                server: {host: 0.0.0.0, port: 9090, max_body_bytes: 65536, read_timeout_seconds: 5}
+                data_dir: /var/lib/junction
+                cache: {enabled: false}
+                providers:
+                  - {id: openai, api_key_env: MY_OPENAI_KEY, budget_usd: 50}
+                  - {id: local, plugin: openai-compatible, base_url: "http://127.0.0.1:8000/v1"}
+                tenants:
+                  - id: acme
+                    keys: [jk-acme-1]
+                    budget_usd: 10
+                    requests_per_second: 5
+                    intent: {objective: cheapest, max_cost_usd: 0.01}
+                """));
+        assertEquals(9090, c.server().port());
+        assertEquals("/var/lib/junction", c.dataDir());
+        assertTrue(!c.cache().on());
+        assertEquals(2, c.providers().size());
+        Map<String, Tenant> keys = GatewayAssembly.tenants(c, Map.of());
+        assertEquals("acme", keys.get("jk-acme-1").id());
+        assertEquals(Objective.CHEAPEST, keys.get("jk-acme-1").defaultIntent().objective());
+        assertEquals(5, keys.get("jk-acme-1").requestsPerSecond());
+
+        List<ProviderPlugin> list = new ArrayList<>();
+        ServiceLoader.load(ProviderPlugin.class).forEach(list::add);
+        List<ProviderConfig> providers = GatewayAssembly.providers(c, Map.of("MY_OPENAI_KEY", "sk-x"),
+                ProviderPlugins.of(list), list);
+        assertEquals("openai", providers.get(0).providerId());
+        assertEquals("sk-x", providers.get(0).apiKey().value());
+        assertNull(providers.get(1).apiKey());
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> GatewayAssembly.providers(c, Map.of(), ProviderPlugins.of(list), list));
+        assertTrue(missing.getMessage().contains("MY_OPENAI_KEY"), missing.getMessage());
+    }
+
+    @Test
+    void withoutAProvidersSectionEnablesPresetsWhoseKeyIsSet() {
+        List<ProviderPlugin> list = new ArrayList<>();
+        ServiceLoader.load(ProviderPlugin.class).forEach(list::add);
+        List<ProviderConfig> providers = GatewayAssembly.providers(JunctionConfig.DEFAULTS,
+                Map.of("ANTHROPIC_API_KEY", "sk-ant"), ProviderPlugins.of(list), list);
+        assertEquals(List.of("anthropic"), providers.stream().map(ProviderConfig::providerId).toList());
+        assertTrue(GatewayAssembly.providers(JunctionConfig.DEFAULTS, Map.of(), ProviderPlugins.of(list), list).isEmpty());
+    }
+
+    @Test
+    void anUnknownKeyFailsWithFileLineColumnAndKnownKeys() throws Exception {
+        Path f = write("bad.yaml", """
+                server:
+                  port: 8080
+                  prot: 9
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":3:"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key 'prot'"), e.getMessage());
+        assertTrue(e.getMessage().contains("port"), e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeFailsWithItsLocation() throws Exception {
+        Path f = write("bad.yaml", """
+                server:
+                  port: eighty
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":2:"), e.getMessage());
+        assertTrue(e.getMessage().contains("server.port"), e.getMessage());
+    }
+
+    @Test
+    void anOutOfRangeValueFailsWithTheReason() throws Exception {
+        Path f = write("bad.json", "{\"server\": {\"port\": 70000}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":1:"), e.getMessage());
+        assertTrue(e.getMessage().contains("port must be in [0, 65535], was 70000"), e.getMessage());
+    }
+
+    @Test
+    void brokenSyntaxFailsWithItsLocation() throws Exception {
+        Path f = write("bad.yaml", "server: {port: 8080\ntenants: [\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":"), e.getMessage());
+        Path j = write("bad.json", "{\"server\": }");
+        ConfigException je = assertThrows(ConfigException.class, () -> ConfigLoader.load(j));
+        assertTrue(je.getMessage().startsWith(j + ":1:"), je.getMessage());
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aBadTenantIntentNamesTheField() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("t.yaml", """
+                tenants:
+                  - {id: a, keys: [k1], intent: {objective: magic}}
+                """));
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayAssembly.tenants(c, Map.of()));
+        assertTrue(e.getMessage().contains("tenant a") && e.getMessage().contains("objective"), e.getMessage());
+    }
+}
