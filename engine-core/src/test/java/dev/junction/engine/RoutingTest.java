@@ -227,4 +227,17 @@ class RoutingTest {
             assertEquals("cheap-v1", r.response().modelVersion());
         }
     }
+
+    @Test
+    void observedLatencyOverTheBudgetExcludesAModelButAPriorDoesNot() {
+        bed.provider("a").script("cheap", ok(Duration.ofSeconds(5)));
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).build()) {
+            Intent cheapestFirst = noCache.toBuilder().objective(Objective.CHEAPEST).build();
+            assertEquals("a/cheap", bed.complete(j, TestBed.hello(), cheapestFirst).decision().chosen().modelId());
+            RouteDecision d = bed.complete(j, TestBed.hello(),
+                    cheapestFirst.toBuilder().latencyBudget(Duration.ofSeconds(2)).build()).decision();
+            assertEquals("b/mid", d.chosen().modelId(), "b has no observations yet, so only its prior ranks it");
+            assertEquals("a/cheap: LATENCY_BUDGET (estimated 5000 ms > budget 2000 ms)", d.exclusions().get(0).toString());
+        }
+    }
 }
