@@ -42,9 +42,10 @@ import java.util.stream.IntStream;
 public final class VectorIndex<T> implements AutoCloseable {
     static {
         // JVector's pure-Java Vector API provider, unless the user chose: its native provider extracts a shared
-        // library to a temporary file and, with heap-backed vectors, was slower here.
+        // library to a temporary file and, with heap-backed vectors, was slower here. Without the incubator module
+        // (a plain java -jar), its scalar provider.
         if (System.getProperty("jvector.vectorization_provider") == null) {
-            System.setProperty("jvector.vectorization_provider", "panama");
+            System.setProperty("jvector.vectorization_provider", VectorMath.SIMD ? "panama" : "default");
         }
     }
 
