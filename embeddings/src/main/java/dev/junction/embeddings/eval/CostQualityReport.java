@@ -13,7 +13,7 @@ import java.util.Map;
  * using the best single model; beside the oracle and random routing.
  *
  * <p>Policies. Router: per prompt, the model maximizing {@code predicted quality - lambda * expected cost}, for a sweep
- * of {@code lambda} (expected cost = the model's mean cost in the training data, or in the test file when the weights
+ * of {@code lambda}, or a per-prompt random mix of two such policies (expected cost = the model's mean cost in the training data, or in the test file when the weights
  * carry none). Oracle: the same with the true score and true cost of each prompt. Random: per prompt, a random choice
  * between two models with a fixed probability (any single model or pair), i.e. the cheapest mix of models that reaches
  * the target in expectation without looking at the prompt. All policies are scored with the test file's true scores
@@ -173,11 +173,29 @@ public final class CostQualityReport {
         return points.toArray(new double[0][]);
     }
 
+    /**
+     * The cheapest {cost, quality} reaching {@code target}: one policy of the sweep, or a per-prompt random mix of two
+     * (which reaches any quality between theirs at the mixed cost).
+     */
     private static double[] cheapest(double[][] curve, double target) {
         double[] best = {Double.NaN, Double.NaN};
         for (double[] p : curve) {
             if (p[1] >= target - 1e-12 && (Double.isNaN(best[0]) || p[0] < best[0])) {
                 best = p;
+            }
+        }
+        for (double[] lo : curve) {
+            if (lo[1] >= target) {
+                continue;
+            }
+            for (double[] hi : curve) {
+                if (hi[1] > target) {
+                    double share = (target - lo[1]) / (hi[1] - lo[1]);
+                    double cost = (1 - share) * lo[0] + share * hi[0];
+                    if (Double.isNaN(best[0]) || cost < best[0]) {
+                        best = new double[] {cost, target};
+                    }
+                }
             }
         }
         return best;
