@@ -220,6 +220,24 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void loadsAnyModelFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path onnx = dir.resolve("model.onnx");
+        java.nio.file.Path tokenizer = dir.resolve("tokenizer.json");
+        try (InputStream a = OnnxEmbedderTest.class.getResourceAsStream("/all-minilm-l6-v2-q.onnx");
+             InputStream b = OnnxEmbedderTest.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
+            java.nio.file.Files.copy(a, onnx);
+            java.nio.file.Files.copy(b, tokenizer);
+        }
+        EmbeddingModel model = EmbeddingModel.fromFiles("my-minilm", onnx, tokenizer, Pooling.MEAN, 256);
+        try (OnnxEmbedder e = new OnnxEmbedder(OnnxEmbedderConfig.custom().model(model).build())) {
+            assertEquals("my-minilm", e.modelId());
+            assertArrayEquals(minilm.embed("from a file"), e.embed("from a file"), 1e-6f);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> EmbeddingModel.fromFiles("x", dir.resolve("missing.onnx"), tokenizer, Pooling.CLS, 512));
+    }
+
+    @Test
     void configRejectsAWindowLargerThanTheModels() {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> OnnxEmbedderConfig.custom().maxTokens(1000).build());
