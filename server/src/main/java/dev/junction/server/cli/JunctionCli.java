@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             DemoCommand.class,
+            SimUpstreamCommand.class,
             CatalogCommand.class,
             EvalRouterCommand.class,
             EvalCacheCommand.class,

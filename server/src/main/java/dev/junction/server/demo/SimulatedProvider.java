@@ -64,11 +64,20 @@ public final class SimulatedProvider implements AutoCloseable {
      * @param seed the seed of the failure draws
      */
     public SimulatedProvider(Wire wire, Map<String, Model> models, long seed) {
+        this(wire, models, seed, 0);
+    }
+
+    /**
+     * Starts listening on 127.0.0.1 at the given port (0 for an ephemeral one).
+     *
+     * @param seed the seed of the failure draws
+     */
+    public SimulatedProvider(Wire wire, Map<String, Model> models, long seed, int port) {
         this.wire = wire;
         this.models = Map.copyOf(models);
         this.random = new Random(seed);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on loopback", e);
         }
