@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", description = "Seed of the workload order and the simulated failures (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
+    long seed = 7;
 
     @Option(names = "--min-quality", description = "Quality floor each request states, in [0, 1] (default: ${DEFAULT-VALUE}).")
     double minQuality = 0.7;
