@@ -13,11 +13,17 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +32,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The official OpenAI Java SDK against the gateway, through the real engine and plugin to a loopback upstream. */
 class OpenAiJavaSdkTest {
@@ -143,6 +150,34 @@ class OpenAiJavaSdkTest {
         } finally {
             bad.close();
         }
+    }
+
+    @Test
+    void embedsWithTheLocalOnnxModel() {
+        assumeTrue(gateway.backend.embedder().isPresent(), "no local embedding model on the class path");
+        CreateEmbeddingResponse r = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model(gateway.backend.embedder().orElseThrow().modelId()).input("What is the capital of France?").build());
+        List<Float> v = r.data().get(0).embedding();
+        assertEquals(gateway.backend.embedder().orElseThrow().dimensions(), v.size());
+        double norm = 0;
+        for (float f : v) {
+            norm += f * f;
+        }
+        assertEquals(1.0, norm, 1e-3, "L2-normalized");
+    }
+
+    @Test
+    void adminViewsShowTheLiveEngine() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String view : List.of("/admin/matrix", "/admin/cache", "/admin/budgets", "/metrics")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl().replace("/v1", "") + view))
+                    .header("authorization", "Bearer " + LoopbackGateway.KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), view + ": " + r.body());
+        }
+        HttpResponse<String> matrix = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl().replace("/v1", "")
+                + "/admin/matrix")).header("authorization", "Bearer " + LoopbackGateway.KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(matrix.body().contains("upstream/up-small") && matrix.body().contains("provider_circuit"), matrix.body());
     }
 
     @Test
