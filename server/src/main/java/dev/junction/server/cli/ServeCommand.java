@@ -110,11 +110,6 @@ public final class ServeCommand implements Callable<Integer> {
         EngineBackend backend = GatewayAssembly.backend(providers, GatewayAssembly.catalog(cfg, configDir), data,
                 cfg.cache(), registry, providerCaps, b -> { });
         try {
-            for (Tenant t : new LinkedHashSet<>(keys.values())) {
-                if (Double.isFinite(t.budgetUsd())) {
-                    backend.setTenantBudget(t.id(), t.budgetUsd());
-                }
-            }
             TenantAuthenticator auth = new TenantAuthenticator(keys);
             GatewayServer server = new GatewayServer(backend, auth, options, registry, Clock.systemUTC()).start();
             System.out.println("Junction gateway listening on http://" + options.host() + ":" + server.port()

@@ -83,8 +83,13 @@ public final class GatewayServer implements AutoCloseable {
                 .description("Streams ended because the client went away").register(registry);
     }
 
-    /** Binds the listener and starts serving; returns this server. */
+    /** Hands every tenant's budget to the engine, binds the listener and starts serving; returns this server. */
     public GatewayServer start() {
+        for (Tenant t : auth.tenants()) {
+            if (Double.isFinite(t.budgetUsd())) {
+                backend.setTenantBudget(t.id(), t.budgetUsd());
+            }
+        }
         server = WebServer.builder()
                 .host(options.host())
                 .port(options.port())

@@ -40,6 +40,11 @@ public final class TenantAuthenticator {
         this.byKeyDigest = Map.copyOf(digests);
     }
 
+    /** Every configured tenant, once each. */
+    public java.util.Set<Tenant> tenants() {
+        return java.util.Set.copyOf(byKeyDigest.values());
+    }
+
     /** Whether requests need a key. */
     public boolean open() {
         return byKeyDigest.isEmpty();

@@ -39,6 +39,10 @@ final class LoopbackGateway implements AutoCloseable {
     final GatewayServer server;
 
     LoopbackGateway(Path dataDir, boolean cache) {
+        this(dataDir, cache, 100);
+    }
+
+    LoopbackGateway(Path dataDir, boolean cache, double tenantBudgetUsd) {
         upstream = new SimulatedProvider(SimulatedProvider.Wire.OPENAI, Map.of(
                 "up-small", new SimulatedProvider.Model("up-small", Duration.ZERO, Duration.ZERO, 0, 12),
                 "up-large", new SimulatedProvider.Model("up-large", Duration.ZERO, Duration.ZERO, 0, 12)), 1);
@@ -58,7 +62,7 @@ final class LoopbackGateway implements AutoCloseable {
         backend = GatewayAssembly.backend(List.of(ProviderConfig.of("upstream", "openai-compatible", upstream.baseUrl(),
                         new Secret("sk-upstream-secret"))), catalog, dataDir, new JunctionConfig.Cache(cache, 1000L), registry,
                 Map.of(), b -> { });
-        server = new GatewayServer(backend, new TenantAuthenticator(Map.of(KEY, new Tenant("test", 100, 0, null))),
+        server = new GatewayServer(backend, new TenantAuthenticator(Map.of(KEY, new Tenant("test", tenantBudgetUsd, 0, null))),
                 GatewayOptions.DEFAULTS.withPort(0), registry, Clock.systemUTC()).start();
     }
 
