@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code q_c} ({@link ModelDescriptor#quality()}): {@code a} is the trained models' mean and {@code b_c} is solved so
  * that the model's mean predicted success over the training prompts of category {@code c} equals {@code q_c} (a
  * missing category falls back to GENERAL, then to the mean of the given scores, then to the trained models' mean
- * ability). Placements are computed once per model id and quality scores.
+ * ability). Placements are computed once per model id and kept until its quality scores change.
  *
  * <p>Why this shape: the routing decision needs a probability per candidate for models the training data never saw,
  * and catalogs publish one benchmark score per model and category; an item-response model is the smallest model that
@@ -39,7 +39,7 @@ public final class IrtQualityPredictor implements QualityPredictor {
 
     private final QualityHead head;
     private final double meanDiscrimination;
-    private final Map<PlacementKey, float[]> placements = new ConcurrentHashMap<>();
+    private final Map<String, Placement> placements = new ConcurrentHashMap<>();
 
     /** The predictor with the shipped default weights (trained on RouteLLM's MMLU and GSM8K outcomes). */
     public IrtQualityPredictor() {
@@ -77,7 +77,12 @@ public final class IrtQualityPredictor implements QualityPredictor {
     public double predict(PromptAssessment prompt, ModelDescriptor model) {
         double z = -prompt.difficulty();
         int c = prompt.category().ordinal();
-        float[] p = placements.computeIfAbsent(new PlacementKey(model.id(), model.quality()), k -> place(model));
+        Placement placed = placements.get(model.id());
+        if (placed == null || placed.quality() != model.quality() && !placed.quality().equals(model.quality())) {
+            placed = new Placement(model.quality(), place(model));
+            placements.put(model.id(), placed);
+        }
+        float[] p = placed.parameters();
         return QualityHead.sigmoid(p[0] * z + p[1 + c]);
     }
 
@@ -155,7 +160,8 @@ public final class IrtQualityPredictor implements QualityPredictor {
         return (float) ((lo + hi) / 2);
     }
 
-    private record PlacementKey(String id, Map<TaskCategory, Double> quality) {
+    /** A model's parameters {@code [a, b_0 .. b_C-1]} and the catalog scores they were placed from. */
+    private record Placement(Map<TaskCategory, Double> quality, float[] parameters) {
     }
 
     @Override
