@@ -66,7 +66,10 @@ public final class VectorIndex<T> implements AutoCloseable {
      * @param searchOverquery how many extra candidates a graph search collects beyond those asked for
      */
     public record Settings(int dimensions, int graphThreshold, int maxDegree, int beamWidth, int searchOverquery) {
-        /** 8,192 vectors: the SIMD scan of that many 384-dim vectors costs about 0.2 ms. */
+        /**
+         * 8,192 vectors: below it the exact scan is exact and cheap to maintain; at 10,000 384-dim vectors the scan
+         * measured 0.9 ms p50 against 0.3 ms for the graph (VectorIndexBenchmark, loaded 2-core machine).
+         */
         public static final int DEFAULT_GRAPH_THRESHOLD = 8192;
         /** 32 neighbours per node. */
         public static final int DEFAULT_MAX_DEGREE = 32;
