@@ -39,7 +39,7 @@ final class BenchCatalog {
     /**
      * The LiteLLM price list at {@code ../shared/eval/catalog/litellm_model_prices.json} (or the path in system property
      * {@code junction.eval.dir}) read in place through the catalog importer, topped up with synthetic models to
-     * {@value #MIN_MODELS}; synthetic models only when the file is absent.
+     * {@value #MIN_MODELS} plus 40 when it has fewer usable models; only synthetic models when the file is absent.
      */
     static List<ModelDescriptor> litellm() {
         String dir = System.getProperty("junction.eval.dir", "../shared/eval");

@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  * over the same snapshot computing each model's estimated cost and keeping the cheapest.
  *
  * <p>{@code catalog=litellm} reads {@code ../shared/eval/catalog/litellm_model_prices.json} in place through the
- * catalog importer (topped up with synthetic models to 200 when it has fewer usable entries); {@code synthetic} is
- * 240 generated models over 12 providers. {@code objective} varies the ordering.
+ * catalog importer (166 of its 218 entries are usable chat models over 11 providers; synthetic models top it up to
+ * 240); {@code synthetic} is 240 generated models over 12 providers. {@code objective} varies the ordering.
  *
  * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar RouterBenchmark -f 1 -wi 3 -w 1s
  * -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-router.json}
