@@ -295,7 +295,8 @@ public final class Engine implements AutoCloseable {
             Duration ttft = call.intent.timeToFirstTokenBudget();
             CompletableFuture<RouteDecision> decision = new CompletableFuture<>();
             StreamCall streamCall = new StreamCall(dispatcher, call.request, sel.chain(), sel.entries(), deadline,
-                    ttft == null ? -1 : ttft.toNanos(), call.requestId, new StreamCall.Listener() {
+                    ttft == null ? -1 : ttft.toNanos(), call.requestId, call.intent.hedgeAfter(),
+                    new StreamCall.Listener() {
                         @Override
                         public void succeeded(ChatResponse response, int index, List<dev.junction.engine.Attempt> attempts,
                                               long ttftNanos) {

@@ -28,6 +28,9 @@ import java.util.concurrent.Flow;
  * <p>Accepts one subscriber. Nothing is called until it subscribes. The provider's {@link StreamEvent.Start} is held
  * back until the first token so that a failed-over attempt leaves no trace in the caller's stream. Upstream demand
  * is one event at a time; downstream demand is honoured exactly. All state is guarded by this object.
+ *
+ * <p>With hedging, when the running candidate has no first token after the hedging delay the next candidate is
+ * subscribed too; the first attempt to deliver a token wins, the others are cancelled.
  */
 public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subscription {
 
@@ -45,6 +48,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     private final long deadlineNanos;
     private final long ttftBudgetNanos;
     private final String key;
+    private final Duration hedgeAfter;
     private final Listener listener;
 
     private Flow.Subscriber<? super StreamEvent> downstream;
@@ -54,12 +58,14 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     private boolean downstreamDone;
     private boolean draining;
     private boolean missed;
+    /** The winner, once a first token arrived. */
     private Inner current;
+    /** Attempts subscribed and not finished: several while hedging before the first token, else at most one. */
+    private final List<Inner> live = new ArrayList<>(2);
     private int next;
     private int pending;
     private int lastStarted = -1;
     private boolean firstToken;
-    private StreamEvent.Start heldStart;
     private final List<Attempt> attempts = new ArrayList<>(2);
     private ProviderException lastError;
     private long ttftNanos = -1;
@@ -69,9 +75,10 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
 
     /**
      * @param ttftBudgetNanos the first-token deadline per attempt, or -1 for the remaining latency budget
+     * @param hedgeAfter      the hedging delay, {@link Duration#ZERO} for the candidate's p95 TTFT, or null
      */
     public StreamCall(Dispatcher d, ChatRequest request, Candidate[] chain, ModelEntry[] entries, long deadlineNanos,
-                      long ttftBudgetNanos, String key, Listener listener) {
+                      long ttftBudgetNanos, String key, Duration hedgeAfter, Listener listener) {
         this.d = d;
         this.request = request;
         this.chain = chain;
@@ -79,6 +86,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         this.deadlineNanos = deadlineNanos;
         this.ttftBudgetNanos = ttftBudgetNanos;
         this.key = key;
+        this.hedgeAfter = hedgeAfter;
         this.listener = listener;
     }
 
@@ -128,17 +136,8 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         queue.clear();
         if (!terminal) {
             terminal = true;
-            Inner c = current;
-            if (c != null && !c.finished) {
-                c.finished = true;
-                c.cancelTimer();
-                ModelEntry e = entries[c.index];
-                e.providerCircuit.release();
-                e.modelCircuit.release();
-                attempts.add(new Attempt(e.id, c.startedAt, Duration.ofNanos(Dispatcher.nanos(d.clock) - c.startNanos),
-                        Attempt.Outcome.CANCELLED, ErrorKind.CANCELLED, "the caller cancelled the stream"));
-                c.cancelUpstream();
-            }
+            Inner c = current != null ? current : live.isEmpty() ? null : live.get(0);
+            cancelLive(null, "the caller cancelled the stream");
             lastError = new ProviderException(ErrorKind.CANCELLED, c == null ? "none" : entries[c.index].provider,
                     null, 0, "the caller cancelled the stream");
             listener.failed(new Dispatcher.Failure("the caller cancelled the stream", attempts, lastError),
@@ -146,19 +145,38 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         }
     }
 
+    /** Cancels every live attempt but {@code keep}, recording each as CANCELLED; holds the lock. */
+    private void cancelLive(Inner keep, String why) {
+        long now = Dispatcher.nanos(d.clock);
+        for (Inner o : List.copyOf(live)) {
+            if (o == keep || o.finished) {
+                continue;
+            }
+            o.finished = true;
+            o.cancelTimer();
+            live.remove(o);
+            ModelEntry e = entries[o.index];
+            e.providerCircuit.release();
+            e.modelCircuit.release();
+            attempts.add(new Attempt(e.id, o.startedAt, Duration.ofNanos(now - o.startNanos),
+                    Attempt.Outcome.CANCELLED, ErrorKind.CANCELLED, why));
+            o.cancelUpstream();
+        }
+    }
+
     private void startNext() {
         while (!terminal && next < chain.length) {
             int i = next++;
-            if (launch(i, 1)) {
+            if (launch(i, 1, true)) {
                 return;
             }
         }
-        if (!terminal && current == null && pending == 0) {
+        if (!terminal && live.isEmpty() && pending == 0) {
             failAll();
         }
     }
 
-    private boolean launch(int i, int attemptNo) {
+    private boolean launch(int i, int attemptNo, boolean allowHedge) {
         long now = Dispatcher.nanos(d.clock);
         long remaining = deadlineNanos - now;
         ModelEntry e = entries[i];
@@ -197,7 +215,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         lastStarted = i;
         long firstTokenTimeout = ttftBudgetNanos > 0 ? Math.min(ttftBudgetNanos, remaining) : remaining;
         Inner inner = new Inner(i, attemptNo, now, d.clock.instant());
-        current = inner;
+        live.add(inner);
         Flow.Publisher<StreamEvent> publisher;
         try {
             publisher = e.client.stream(request, new CallOptions(e.model, Duration.ofNanos(firstTokenTimeout), key));
@@ -206,6 +224,9 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             return true;
         }
         inner.timer = d.scheduler.schedule(Duration.ofNanos(firstTokenTimeout), () -> onFirstTokenTimeout(inner));
+        if (allowHedge && hedgeAfter != null && next < chain.length) {
+            inner.hedgeTimer = d.scheduler.schedule(d.hedgeDelay(hedgeAfter, e), () -> onHedge(inner));
+        }
         publisher.subscribe(inner);
         return true;
     }
@@ -216,15 +237,29 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             if (terminal) {
                 return;
             }
-            if (!launch(i, attemptNo)) {
+            if (!launch(i, attemptNo, true)) {
                 startNext();
             }
             drain();
         }
     }
 
+    /** The hedging delay passed without a first token: subscribe to the next candidate that can be called too. */
+    private synchronized void onHedge(Inner inner) {
+        if (terminal || inner.finished || firstToken) {
+            return;
+        }
+        while (!terminal && !firstToken && next < chain.length) {
+            int i = next++;
+            if (launch(i, 1, false)) {
+                break;
+            }
+        }
+        drain();
+    }
+
     private synchronized void onFirstTokenTimeout(Inner inner) {
-        if (inner.finished || inner != current || firstToken) {
+        if (inner.finished || firstToken) {
             return;
         }
         long took = Dispatcher.nanos(d.clock) - inner.startNanos;
@@ -235,14 +270,14 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     }
 
     private synchronized void onEvent(Inner inner, StreamEvent event) {
-        if (inner.finished || inner != current) {
+        if (inner.finished) {
             return;
         }
         inner.upstreamPending = false;
         switch (event) {
             case StreamEvent.Start s -> {
                 if (!firstToken) {
-                    heldStart = s;
+                    inner.heldStart = s;
                 }
             }
             case StreamEvent.Error err -> {
@@ -285,7 +320,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     }
 
     private synchronized void onUpstreamError(Inner inner, Throwable t) {
-        if (inner.finished || inner != current) {
+        if (inner.finished) {
             return;
         }
         ModelEntry e = entries[inner.index];
@@ -301,7 +336,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     }
 
     private synchronized void onUpstreamComplete(Inner inner) {
-        if (inner.finished || inner != current) {
+        if (inner.finished) {
             return;
         }
         ModelEntry e = entries[inner.index];
@@ -322,15 +357,19 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             return;
         }
         firstToken = true;
+        current = inner;
         inner.cancelTimer();
-        ttftNanos = Dispatcher.nanos(d.clock) - inner.startNanos;
+        cancelLive(inner, "a hedged attempt delivered its first token first");
+        long now = Dispatcher.nanos(d.clock);
+        ttftNanos = now - inner.startNanos;
         ModelEntry e = entries[inner.index];
-        queue.add(heldStart != null ? heldStart : new StreamEvent.Start(key, e.provider, e.model, e.model));
+        queue.add(inner.heldStart != null ? inner.heldStart : new StreamEvent.Start(key, e.provider, e.model, e.model));
     }
 
     private void succeeded(Inner inner, FinishReason reason) {
         inner.finished = true;
         inner.cancelTimer();
+        live.remove(inner);
         terminal = true;
         ModelEntry e = entries[inner.index];
         long took = Dispatcher.nanos(d.clock) - inner.startNanos;
@@ -342,7 +381,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         for (String[] c : toolCalls.values()) {
             calls.add(new ToolCall(c[0] == null ? "call_" + calls.size() : c[0], c[1] == null ? "" : c[1], c[2]));
         }
-        StreamEvent.Start s = heldStart;
+        StreamEvent.Start s = inner.heldStart;
         ChatResponse response = new ChatResponse(s != null && s.id() != null ? s.id() : key, text.toString(), calls,
                 reason, usage, e.provider, e.model, s != null ? s.modelVersion() : e.model);
         listener.succeeded(response, inner.index, List.copyOf(attempts), ttftNanos);
@@ -353,6 +392,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         inner.finished = true;
         inner.cancelTimer();
         inner.cancelUpstream();
+        live.remove(inner);
         terminal = true;
         ModelEntry e = entries[inner.index];
         long took = Dispatcher.nanos(d.clock) - inner.startNanos;
@@ -371,8 +411,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         inner.finished = true;
         inner.cancelTimer();
         inner.cancelUpstream();
-        current = null;
-        heldStart = null;
+        live.remove(inner);
         ModelEntry e = entries[inner.index];
         long now = Dispatcher.nanos(d.clock);
         long took = now - inner.startNanos;
@@ -388,6 +427,9 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         }
         if (error.retryAfter() != null) {
             d.health.coolDown(e.provider, now + error.retryAfter().toNanos());
+        }
+        if (!live.isEmpty()) {
+            return;             // a hedged attempt is still racing: it decides what happens next
         }
         if (error.retryable() && inner.attemptNo < d.retry.maxAttemptsPerCandidate()) {
             long remaining = deadlineNanos - now;
@@ -411,6 +453,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
 
     private void failAll() {
         terminal = true;
+        cancelLive(null, "the call failed");
         ProviderException error = lastError != null ? lastError
                 : new ProviderException(ErrorKind.NETWORK, "none", null, 0, "no candidate could be called");
         queue.add(new StreamEvent.Error(error));
@@ -439,11 +482,13 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
                     downstream.onComplete();
                     return;
                 }
-                Inner c = current;
-                if (c != null && c.subscription != null && !c.finished && !c.upstreamPending && queue.isEmpty()
-                        && (requested > 0 || !firstToken)) {
-                    c.upstreamPending = true;
-                    c.subscription.request(1);
+                // an upstream may answer inside request(1) and change the live list: the missed loop catches up
+                for (int k = 0; k < live.size() && queue.isEmpty() && (requested > 0 || !firstToken); k++) {
+                    Inner c = live.get(k);
+                    if (c.subscription != null && !c.finished && !c.upstreamPending) {
+                        c.upstreamPending = true;
+                        c.subscription.request(1);
+                    }
                 }
             } while (missed);
         } finally {
@@ -458,7 +503,9 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         final long startNanos;
         final Instant startedAt;
         Flow.Subscription subscription;
+        StreamEvent.Start heldStart;
         Scheduler.Cancellable timer;
+        Scheduler.Cancellable hedgeTimer;
         boolean finished;
         boolean upstreamPending;
         boolean cancelRequested;
@@ -473,6 +520,9 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         void cancelTimer() {
             if (timer != null) {
                 timer.cancel();
+            }
+            if (hedgeTimer != null) {
+                hedgeTimer.cancel();
             }
         }
 
