@@ -7,9 +7,11 @@ import dev.junction.spi.ErrorKind;
 import dev.junction.spi.FinishReason;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.StreamEvent;
+import dev.junction.spi.Usage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -177,6 +179,40 @@ class StreamingTest {
             assertEquals(1, a.cancelled());
             RouteDecision d = s.decision().handle((ok, e) -> ((DispatchFailedException) (e instanceof CompletionException c ? c.getCause() : e)).decision()).join();
             assertEquals(Attempt.Outcome.CANCELLED, d.attempts().get(0).outcome());
+        }
+    }
+
+    @Test
+    void theLatencyBudgetStillAppliesOnceTheStreamIsFlowing() {
+        FakeProviderClient a = bed.provider("a").script("m1", new FakeProviderClient.Stream(Duration.ofMillis(100),
+                Duration.ofSeconds(1), List.of("a", "b", "c", "d"), Usage.of(10, 4), -1));
+        try (Junction j = bed.builder(first, second).build()) {
+            Instant start = bed.clock.instant();
+            JunctionStream s = j.stream(TestBed.hello(), cheapest.toBuilder().latencyBudget(Duration.ofSeconds(2)).build());
+            List<String> events = bed.collect(s).stream().map(StreamingTest::describe).toList();
+            assertEquals(List.of("start a/m1", "text a", "text b", "error TIMEOUT"), events,
+                    "the budget ends the stream with an explicit error, not silently");
+            assertEquals(start.plusSeconds(2), bed.clock.instant());
+            assertEquals(1, a.cancelled(), "the upstream subscription is cancelled");
+            assertTrue(bed.provider("b").calls().isEmpty(), "no fail-over once a token was delivered");
+            CompletionException e = assertThrows(CompletionException.class, () -> s.decision().join());
+            DispatchFailedException failed = assertInstanceOf(DispatchFailedException.class, e.getCause());
+            Attempt attempt = failed.decision().attempts().get(0);
+            assertEquals(Attempt.Outcome.FAILED, attempt.outcome());
+            assertEquals(ErrorKind.TIMEOUT, attempt.error());
+            bed.scheduler.advance(Duration.ofSeconds(10));
+            assertEquals(0, bed.scheduler.pending(), "no timer is left behind");
+        }
+    }
+
+    @Test
+    void aStreamThatFinishesWithinTheBudgetLeavesNoBudgetTimer() {
+        bed.provider("a").script("m1", stream(Duration.ofMillis(100), "Hi"));
+        try (Junction j = bed.builder(first, second).build()) {
+            JunctionStream s = j.stream(TestBed.hello(), cheapest.toBuilder().latencyBudget(Duration.ofSeconds(2)).build());
+            bed.collect(s);
+            assertEquals("a/m1", s.decision().join().chosen().modelId());
+            assertEquals(0, bed.scheduler.pending());
         }
     }
 }

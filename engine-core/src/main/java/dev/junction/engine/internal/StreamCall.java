@@ -30,7 +30,9 @@ import java.util.concurrent.Flow;
  * is one event at a time; downstream demand is honoured exactly. All state is guarded by this object.
  *
  * <p>With hedging, when the running candidate has no first token after the hedging delay the next candidate is
- * subscribed too; the first attempt to deliver a token wins, the others are cancelled.
+ * subscribed too; the first attempt to deliver a token wins, the others are cancelled. Once a token has been
+ * delivered the rest of the intent's latency budget still applies: when it runs out the upstream subscription is
+ * cancelled and the stream ends with a {@link ErrorKind#TIMEOUT} error event.
  */
 public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subscription {
 
@@ -364,6 +366,22 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         ttftNanos = now - inner.startNanos;
         ModelEntry e = entries[inner.index];
         queue.add(inner.heldStart != null ? inner.heldStart : new StreamEvent.Start(key, e.provider, e.model, e.model));
+        inner.timer = d.scheduler.schedule(Duration.ofNanos(Math.max(0, deadlineNanos - now)),
+                () -> onBudgetSpent(inner));
+    }
+
+    /** The intent's latency budget ran out while the stream was flowing: cut it with an explicit TIMEOUT. */
+    private synchronized void onBudgetSpent(Inner inner) {
+        if (inner.finished) {
+            return;
+        }
+        ModelEntry e = entries[inner.index];
+        long took = Dispatcher.nanos(d.clock) - inner.startNanos;
+        ProviderException pe = new ProviderException(ErrorKind.TIMEOUT, e.provider, e.model, 0,
+                "the latency budget ran out mid-stream after " + Duration.ofNanos(took).toMillis() + " ms");
+        queue.add(new StreamEvent.Error(pe));
+        streamCut(inner, pe);
+        drain();
     }
 
     private void succeeded(Inner inner, FinishReason reason) {
