@@ -2,6 +2,7 @@ package dev.junction.engine.internal;
 
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderClient;
+import dev.junction.spi.TaskCategory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,23 +14,71 @@ import java.util.Map;
 /**
  * An immutable catalog: every model with its precomputed routing data, sorted by {@code provider/model}.
  *
- * <p>Built once per catalog change and swapped atomically; requests read it without locking.
+ * <p>Built once per catalog change and swapped atomically; requests read it without locking. The router's static
+ * per-model numbers are also laid out as parallel arrays (by catalog index) so the selection loop reads them
+ * sequentially instead of chasing each entry.
  */
 public final class CatalogSnapshot {
     final ModelEntry[] entries;
     final String[] providers;
     final long version;
     final Instant loadedAt;
+    final Health health;
+    final boolean[] configured;
+    final int[] providerIndex;
+    final int[] capabilityMask;
+    final int[] maxOutputTokens;
+    final int[] contextWindow;
+    final boolean[] zeroRetention;
+    final double[] inputPerToken;
+    final double[] outputPerToken;
+    final ModelStats[] stats;
+    final ProviderClient[] clients;
+    final ModelDescriptor[] descriptors;
+    /** Catalog quality by task category then model: {@code qualityByCategory[category * size + i]}. */
+    final double[] qualityByCategory;
     private final Map<String, ModelEntry> byId;
 
-    private CatalogSnapshot(ModelEntry[] entries, String[] providers, long version, Instant loadedAt) {
+    private CatalogSnapshot(ModelEntry[] entries, String[] providers, long version, Instant loadedAt, Health health) {
         this.entries = entries;
         this.providers = providers;
         this.version = version;
         this.loadedAt = loadedAt;
+        this.health = health;
         this.byId = new HashMap<>();
         for (ModelEntry e : entries) {
             byId.put(e.id, e);
+        }
+        int n = entries.length;
+        configured = new boolean[n];
+        providerIndex = new int[n];
+        capabilityMask = new int[n];
+        maxOutputTokens = new int[n];
+        contextWindow = new int[n];
+        zeroRetention = new boolean[n];
+        inputPerToken = new double[n];
+        outputPerToken = new double[n];
+        stats = new ModelStats[n];
+        clients = new ProviderClient[n];
+        descriptors = new ModelDescriptor[n];
+        int categories = TaskCategory.values().length;
+        qualityByCategory = new double[categories * n];
+        for (int i = 0; i < n; i++) {
+            ModelEntry e = entries[i];
+            configured[i] = e.client != null;
+            providerIndex[i] = e.providerIndex;
+            capabilityMask[i] = e.capabilityMask;
+            maxOutputTokens[i] = e.maxOutputTokens;
+            contextWindow[i] = e.contextWindow;
+            zeroRetention[i] = e.zeroRetention;
+            inputPerToken[i] = e.inputPerToken;
+            outputPerToken[i] = e.outputPerToken;
+            stats[i] = e.stats;
+            clients[i] = e.client;
+            descriptors[i] = e.descriptor;
+            for (int c = 0; c < categories; c++) {
+                qualityByCategory[c * n + i] = e.qualityByCategory[c];
+            }
         }
     }
 
@@ -56,7 +105,7 @@ public final class CatalogSnapshot {
             }
             entries[i] = new ModelEntry(d, idx, clients.get(d.provider()), health);
         }
-        return new CatalogSnapshot(entries, providers.toArray(new String[0]), version, loadedAt);
+        return new CatalogSnapshot(entries, providers.toArray(new String[0]), version, loadedAt, health);
     }
 
     public ModelEntry entry(String modelId) {

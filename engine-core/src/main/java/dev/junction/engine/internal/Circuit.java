@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Resilience4j circuit breaker (for a provider or a model) on the engine's clock, with the end of its open
@@ -19,10 +20,20 @@ public final class Circuit {
     private final CircuitBreaker breaker;
     private final Clock clock;
     private final long openMillis;
+    private final AtomicLong watermark;
     private volatile long openUntilMillis;
 
     public Circuit(String name, CircuitConfig config, Clock clock) {
+        this(name, config, clock, new AtomicLong());
+    }
+
+    /**
+     * @param watermark shared by a family of circuits: raised to every end of an open period, so a reader whose
+     *                  time is past it knows without looking at each circuit that none of them refuses
+     */
+    public Circuit(String name, CircuitConfig config, Clock clock, AtomicLong watermark) {
         this.clock = clock;
+        this.watermark = watermark;
         this.openMillis = config.waitDurationInOpenState().toMillis();
         CircuitBreakerConfig r4j = CircuitBreakerConfig.custom()
                 .failureRateThreshold(config.failureRateThreshold())
@@ -43,7 +54,9 @@ public final class Circuit {
         if (s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN) {
             long now = clock.millis();
             if (openUntilMillis <= now) {
-                openUntilMillis = now + openMillis;
+                long until = now + openMillis;
+                watermark.accumulateAndGet(until, Math::max);
+                openUntilMillis = until;
             }
         } else {
             openUntilMillis = 0;

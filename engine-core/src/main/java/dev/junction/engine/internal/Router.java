@@ -8,7 +8,9 @@ import dev.junction.engine.InfeasibleIntentException;
 import dev.junction.engine.Intent;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.PromptAssessment;
+import dev.junction.spi.ProviderClient;
 import dev.junction.spi.QualityPredictor;
 
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class Router {
         double[] quality = new double[0];
         double[] score = new double[0];
         int[] bestOfProvider = new int[0];
+        double[] providerLeft = new double[0];
         boolean[] taken = new boolean[0];
 
         void ensure(int n, int providers) {
@@ -67,6 +70,7 @@ public final class Router {
             }
             if (bestOfProvider.length < providers) {
                 bestOfProvider = new int[providers];
+                providerLeft = new double[providers];
             }
         }
     }
@@ -114,8 +118,6 @@ public final class Router {
         int required = mask(intent.requiredCapabilities()) | impliedCapabilities(request, streaming);
         Integer maxOut = request.maxOutputTokens();
         double tenantLeft = ledger.tenantRemaining(tenantId);
-        double[] providerLeft = new double[snapshot.providers.length];
-        Arrays.fill(providerLeft, Double.NaN);
         Set<String> allowP = intent.allowedProviders();
         Set<String> denyP = intent.deniedProviders();
         Set<String> allowM = intent.allowedModels();
@@ -131,12 +133,31 @@ public final class Router {
 
         Scratch w = scratch.get();
         w.ensure(n, snapshot.providers.length);
+        double[] providerLeft = w.providerLeft;
+        Arrays.fill(providerLeft, 0, snapshot.providers.length, Double.NaN);
+        // The per-model numbers come from the snapshot's parallel arrays; an entry itself is read only to explain an
+        // exclusion or for a rarely used constraint. Circuits are looked at only when one of them may be open.
+        boolean[] configured = snapshot.configured;
+        int[] providerIndex = snapshot.providerIndex;
+        int[] capabilityMask = snapshot.capabilityMask;
+        int[] modelMaxOutput = snapshot.maxOutputTokens;
+        int[] contextWindow = snapshot.contextWindow;
+        boolean[] zeroRetention = snapshot.zeroRetention;
+        double[] inputPerToken = snapshot.inputPerToken;
+        double[] outputPerToken = snapshot.outputPerToken;
+        ModelStats[] stats = snapshot.stats;
+        ProviderClient[] clients = snapshot.clients;
+        ModelDescriptor[] descriptors = snapshot.descriptors;
+        double[] catalogQuality = snapshot.qualityByCategory;
+        String[] providerIds = snapshot.providers;
+        boolean circuits = snapshot.health.anyCircuitRefusing(nowMillis);
         int[] feasible = w.feasible;
         double[] cost = w.cost;
         long[] latency = w.latency;
         double[] quality = w.quality;
         int nf = 0;
         int categoryOrdinal = assessment.category().ordinal();
+        int qualityBase = categoryOrdinal * n;
         List<Exclusion> exclusions = new ArrayList<>();
         int degradeIdx = -1;
         double degradeViolation = Double.POSITIVE_INFINITY;
@@ -146,91 +167,100 @@ public final class Router {
         double budgetLeft = 0;
 
         for (int i = 0; i < n; i++) {
-            ModelEntry e = entries[i];
-            if (e.client == null) {
-                exclusions.add(e.notConfigured);
+            if (!configured[i]) {
+                exclusions.add(entries[i].notConfigured);
                 continue;
             }
-            if (providerLists && (!allowP.isEmpty() && !allowP.contains(e.provider) || denyP.contains(e.provider))) {
-                exclusions.add(new Exclusion(e.id, Constraint.PROVIDER_NOT_ALLOWED,
-                        denyP.contains(e.provider) ? "provider " + e.provider + " is denied"
-                                : "provider " + e.provider + " is not in " + allowP));
-                continue;
+            if (providerLists) {
+                String provider = providerIds[providerIndex[i]];
+                if (!allowP.isEmpty() && !allowP.contains(provider) || denyP.contains(provider)) {
+                    exclusions.add(new Exclusion(entries[i].id, Constraint.PROVIDER_NOT_ALLOWED,
+                            denyP.contains(provider) ? "provider " + provider + " is denied"
+                                    : "provider " + provider + " is not in " + allowP));
+                    continue;
+                }
             }
-            if (modelLists && (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
-                    || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model)))) {
-                exclusions.add(new Exclusion(e.id, Constraint.MODEL_NOT_ALLOWED,
-                        !allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
-                                ? "model is not in " + allowM : "model is denied"));
-                continue;
+            if (modelLists) {
+                ModelEntry e = entries[i];
+                if (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
+                        || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model))) {
+                    exclusions.add(new Exclusion(e.id, Constraint.MODEL_NOT_ALLOWED,
+                            !allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
+                                    ? "model is not in " + allowM : "model is denied"));
+                    continue;
+                }
             }
-            int missing = required & ~e.capabilityMask;
+            int missing = required & ~capabilityMask[i];
             if (missing != 0) {
-                exclusions.add(new Exclusion(e.id, Constraint.CAPABILITY, "lacks " + names(missing)));
+                exclusions.add(new Exclusion(entries[i].id, Constraint.CAPABILITY, "lacks " + names(missing)));
                 continue;
             }
-            int modelMaxOut = e.maxOutputTokens;
+            int modelMaxOut = modelMaxOutput[i];
             if (maxOutV >= 0 && maxOutV > modelMaxOut) {
-                exclusions.add(new Exclusion(e.id, Constraint.CONTEXT_WINDOW,
+                exclusions.add(new Exclusion(entries[i].id, Constraint.CONTEXT_WINDOW,
                         "max output " + maxOut + " > model's max output " + modelMaxOut));
                 continue;
             }
             int out = maxOutV >= 0 ? maxOutV : Math.min(DEFAULT_EXPECTED_OUTPUT_TOKENS, modelMaxOut);
-            if ((long) inputTokens + out > e.contextWindow) {
-                exclusions.add(new Exclusion(e.id, Constraint.CONTEXT_WINDOW, "input " + inputTokens + " + output "
-                        + out + " tokens > context window " + e.descriptor.contextWindow()));
+            if ((long) inputTokens + out > contextWindow[i]) {
+                exclusions.add(new Exclusion(entries[i].id, Constraint.CONTEXT_WINDOW, "input " + inputTokens
+                        + " + output " + out + " tokens > context window " + descriptors[i].contextWindow()));
                 continue;
             }
-            if (region != null && !e.descriptor.regions().contains(region)) {
-                exclusions.add(new Exclusion(e.id, Constraint.REGION,
-                        "not served in " + region + " (regions " + e.descriptor.regions() + ")"));
+            if (region != null && !descriptors[i].regions().contains(region)) {
+                exclusions.add(new Exclusion(entries[i].id, Constraint.REGION,
+                        "not served in " + region + " (regions " + descriptors[i].regions() + ")"));
                 continue;
             }
-            if (zdr && !e.zeroRetention) {
-                exclusions.add(new Exclusion(e.id, Constraint.DATA_RETENTION,
-                        "retention is " + e.descriptor.retention() + ", ZERO required"));
+            if (zdr && !zeroRetention[i]) {
+                exclusions.add(new Exclusion(entries[i].id, Constraint.DATA_RETENTION,
+                        "retention is " + descriptors[i].retention() + ", ZERO required"));
                 continue;
             }
-            if (e.providerCircuit.refusing(nowMillis) || e.modelCircuit.refusing(nowMillis)) {
-                exclusions.add(new Exclusion(e.id, Constraint.CIRCUIT_OPEN, e.providerCircuit.refusing(nowMillis)
-                        ? "provider " + e.provider + " circuit is open" : "model circuit is open"));
-                continue;
+            if (circuits) {
+                ModelEntry e = entries[i];
+                if (e.providerCircuit.refusing(nowMillis) || e.modelCircuit.refusing(nowMillis)) {
+                    exclusions.add(new Exclusion(e.id, Constraint.CIRCUIT_OPEN, e.providerCircuit.refusing(nowMillis)
+                            ? "provider " + e.provider + " circuit is open" : "model circuit is open"));
+                    continue;
+                }
             }
             try {
-                e.client.validate(request, e.descriptor);
+                clients[i].validate(request, descriptors[i]);
             } catch (RuntimeException ex) {
-                exclusions.add(new Exclusion(e.id, Constraint.UNSUPPORTED_REQUEST, String.valueOf(ex.getMessage())));
+                exclusions.add(new Exclusion(entries[i].id, Constraint.UNSUPPORTED_REQUEST,
+                        String.valueOf(ex.getMessage())));
                 continue;
             }
-            double c = inputTokens * e.inputPerToken + out * e.outputPerToken;
-            long observed = e.stats.latencyP50Nanos();
+            double c = inputTokens * inputPerToken[i] + out * outputPerToken[i];
+            long observed = stats[i].latencyP50Nanos();
             long lat = observed >= 0 ? observed : PRIOR_TTFT_NANOS + (long) (out / PRIOR_TOKENS_PER_SECOND * 1e9);
-            double q = catalogScores ? e.qualityByCategory[categoryOrdinal] : predictor.predict(assessment, e.descriptor);
+            double q = catalogScores ? catalogQuality[qualityBase + i] : predictor.predict(assessment, descriptors[i]);
             // Soft constraints: a degraded answer may violate these.
             double violation = 0;
             Exclusion soft = null;
             if (c > costCap) {
                 violation += c / costCap - 1;
-                soft = new Exclusion(e.id, Constraint.COST_CAP, "estimated " + usd(c) + " > cap " + usd(costCap));
+                soft = new Exclusion(entries[i].id, Constraint.COST_CAP, "estimated " + usd(c) + " > cap " + usd(costCap));
             }
             // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
             if (observed >= 0 && lat > latencyBudget) {
                 violation += (double) lat / latencyBudget - 1;
                 if (soft == null) {
-                    soft = new Exclusion(e.id, Constraint.LATENCY_BUDGET, "estimated " + millis(lat) + " > budget "
+                    soft = new Exclusion(entries[i].id, Constraint.LATENCY_BUDGET, "estimated " + millis(lat) + " > budget "
                             + millis(latencyBudget));
                 }
             }
             if (q < minQuality) {
                 violation += (minQuality - q) / minQuality;
                 if (soft == null) {
-                    soft = new Exclusion(e.id, Constraint.QUALITY_FLOOR, String.format(Locale.ROOT,
+                    soft = new Exclusion(entries[i].id, Constraint.QUALITY_FLOOR, String.format(Locale.ROOT,
                             "predicted %.3f < floor %.3f", q, minQuality));
                 }
             }
-            int p = e.providerIndex;
+            int p = providerIndex[i];
             if (Double.isNaN(providerLeft[p])) {
-                providerLeft[p] = ledger.providerRemaining(e.provider);
+                providerLeft[p] = ledger.providerRemaining(providerIds[p]);
             }
             boolean overTenant = c > tenantLeft;
             boolean overProvider = c > providerLeft[p];
@@ -247,9 +277,9 @@ public final class Router {
                 continue;
             }
             if (overTenant || overProvider) {
-                String name = overTenant ? "tenant:" + tenantId : "provider:" + e.provider;
+                String name = overTenant ? "tenant:" + tenantId : "provider:" + providerIds[p];
                 double left = overTenant ? tenantLeft : providerLeft[p];
-                exclusions.add(new Exclusion(e.id, Constraint.BUDGET, "estimated " + usd(c) + " > " + usd(left)
+                exclusions.add(new Exclusion(entries[i].id, Constraint.BUDGET, "estimated " + usd(c) + " > " + usd(left)
                         + " left in " + name));
                 if (budgetIdx < 0 || c < cost[budgetIdx]) {
                     budgetIdx = i;
@@ -295,7 +325,7 @@ public final class Router {
         boolean[] taken = w.taken;
         for (int k = 0; k < nf; k++) {
             taken[k] = false;
-            int p = entries[feasible[k]].providerIndex;
+            int p = snapshot.providerIndex[feasible[k]];
             int b = best[p];
             if (b < 0 || better(score, k, b)) {
                 best[p] = k;
