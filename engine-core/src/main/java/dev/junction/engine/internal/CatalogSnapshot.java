@@ -32,7 +32,8 @@ public final class CatalogSnapshot {
     final boolean[] zeroRetention;
     final double[] inputPerToken;
     final double[] outputPerToken;
-    final ModelStats[] stats;
+    /** Each model's slot in {@link Health#latencyP50BySlot()}. */
+    final int[] statsSlot;
     final ProviderClient[] clients;
     final ModelDescriptor[] descriptors;
     /** Catalog quality by task category then model: {@code qualityByCategory[category * size + i]}. */
@@ -58,7 +59,7 @@ public final class CatalogSnapshot {
         zeroRetention = new boolean[n];
         inputPerToken = new double[n];
         outputPerToken = new double[n];
-        stats = new ModelStats[n];
+        statsSlot = new int[n];
         clients = new ProviderClient[n];
         descriptors = new ModelDescriptor[n];
         int categories = TaskCategory.values().length;
@@ -73,7 +74,7 @@ public final class CatalogSnapshot {
             zeroRetention[i] = e.zeroRetention;
             inputPerToken[i] = e.inputPerToken;
             outputPerToken[i] = e.outputPerToken;
-            stats[i] = e.stats;
+            statsSlot[i] = e.stats.slot();
             clients[i] = e.client;
             descriptors[i] = e.descriptor;
             for (int c = 0; c < categories; c++) {

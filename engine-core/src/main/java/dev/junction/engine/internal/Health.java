@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The live statistics and circuit breakers of every provider and model, kept across catalog snapshots.
@@ -21,6 +22,7 @@ public final class Health {
     private final ConcurrentMap<String, Long> coolDownUntilNanos = new ConcurrentHashMap<>();
     /** The latest end of an open period of any of these circuits (clock millis). */
     private final AtomicLong circuitsOpenUntil = new AtomicLong();
+    private final LatencyTable latencies = new LatencyTable();
 
     public Health(CircuitConfig config, Clock clock) {
         this.config = config;
@@ -28,7 +30,7 @@ public final class Health {
     }
 
     public ModelStats stats(String modelId) {
-        return stats.computeIfAbsent(modelId, k -> new ModelStats());
+        return stats.computeIfAbsent(modelId, k -> new ModelStats(latencies, latencies.newSlot()));
     }
 
     public Circuit providerCircuit(String provider) {
@@ -46,6 +48,45 @@ public final class Health {
      */
     public boolean anyCircuitRefusing(long nowMillis) {
         return nowMillis < circuitsOpenUntil.get();
+    }
+
+    /**
+     * Every model's median latency (nanoseconds, -1 when unknown) by {@link ModelStats} slot, in one array: the
+     * router reads it sequentially instead of visiting each model's statistics object. A slot is always inside the
+     * array returned after the slot's statistics were created.
+     */
+    AtomicLongArray latencyP50BySlot() {
+        return latencies.values;
+    }
+
+    /** The router's copy of each model's median latency; grows under its lock, read without one. */
+    static final class LatencyTable {
+        private volatile AtomicLongArray values = filled(64);
+        private int size;
+
+        private static AtomicLongArray filled(int n) {
+            AtomicLongArray a = new AtomicLongArray(n);
+            for (int i = 0; i < n; i++) {
+                a.set(i, -1);
+            }
+            return a;
+        }
+
+        synchronized int newSlot() {
+            AtomicLongArray v = values;
+            if (size == v.length()) {
+                AtomicLongArray grown = filled(v.length() * 2);
+                for (int i = 0; i < size; i++) {
+                    grown.set(i, v.get(i));
+                }
+                values = grown;
+            }
+            return size++;
+        }
+
+        synchronized void publish(int slot, long value) {
+            values.set(slot, value);
+        }
     }
 
     /** Do not call {@code provider} before this time (a Retry-After it sent). */

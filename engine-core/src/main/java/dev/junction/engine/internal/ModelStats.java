@@ -39,6 +39,24 @@ public final class ModelStats {
     /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */
     private volatile long ttftP95Nanos = -1;
     private volatile double errorRate;
+    /** Where the median latency is also published for the router, or null. */
+    private final Health.LatencyTable table;
+    private final int slot;
+
+    /** Statistics that publish nothing beyond themselves. */
+    public ModelStats() {
+        this(null, -1);
+    }
+
+    ModelStats(Health.LatencyTable table, int slot) {
+        this.table = table;
+        this.slot = slot;
+    }
+
+    /** This model's index in its health's latency table, or -1. */
+    int slot() {
+        return slot;
+    }
 
     /**
      * Records one finished call.
@@ -106,6 +124,9 @@ public final class ModelStats {
                 nRates == 0 ? 0 : rates[(nRates - 1) / 2], duration(lat, nLat, 0.50), duration(lat, nLat, 0.95),
                 duration(lat, nLat, 0.99));
         latencyP50Nanos = nLat == 0 ? -1 : percentile(lat, nLat, 0.50);
+        if (table != null) {
+            table.publish(slot, latencyP50Nanos);
+        }
         ttftP95Nanos = nTt == 0 ? -1 : percentile(tt, nTt, 0.95);
         errorRate = rate;
     }

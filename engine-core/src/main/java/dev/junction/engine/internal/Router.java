@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The select stage: filters a catalog snapshot by the intent's hard constraints, estimates cost, latency and quality
@@ -55,6 +56,7 @@ public final class Router {
         long[] latency = new long[0];
         double[] quality = new double[0];
         double[] score = new double[0];
+        double[] root = new double[0];
         int[] bestOfProvider = new int[0];
         double[] providerLeft = new double[0];
         boolean[] taken = new boolean[0];
@@ -66,6 +68,7 @@ public final class Router {
                 latency = new long[n];
                 quality = new double[n];
                 score = new double[n];
+                root = new double[n];
                 taken = new boolean[n];
             }
             if (bestOfProvider.length < providers) {
@@ -145,7 +148,8 @@ public final class Router {
         boolean[] zeroRetention = snapshot.zeroRetention;
         double[] inputPerToken = snapshot.inputPerToken;
         double[] outputPerToken = snapshot.outputPerToken;
-        ModelStats[] stats = snapshot.stats;
+        int[] statsSlot = snapshot.statsSlot;
+        AtomicLongArray latencyP50 = snapshot.health.latencyP50BySlot();
         ProviderClient[] clients = snapshot.clients;
         ModelDescriptor[] descriptors = snapshot.descriptors;
         double[] catalogQuality = snapshot.qualityByCategory;
@@ -233,7 +237,7 @@ public final class Router {
                 continue;
             }
             double c = inputTokens * inputPerToken[i] + out * outputPerToken[i];
-            long observed = stats[i].latencyP50Nanos();
+            long observed = latencyP50.get(statsSlot[i]);
             long lat = observed >= 0 ? observed : PRIOR_TTFT_NANOS + (long) (out / PRIOR_TOKENS_PER_SECOND * 1e9);
             double q = catalogScores ? catalogQuality[qualityBase + i] : predictor.predict(assessment, descriptors[i]);
             // Soft constraints: a degraded answer may violate these.
@@ -308,7 +312,7 @@ public final class Router {
             throw new InfeasibleIntentException(exclusions);
         }
         double[] score = w.score;
-        score(intent, feasible, nf, cost, latency, quality, score);
+        score(intent, feasible, nf, cost, latency, quality, score, w.root);
         return chain(snapshot, entries, feasible, nf, score, cost, latency, quality, w, exclusions);
     }
 
@@ -380,7 +384,7 @@ public final class Router {
     }
 
     private static void score(Intent intent, int[] feasible, int nf, double[] cost, long[] latency, double[] quality,
-                              double[] s) {
+                              double[] s, double[] rootLatency) {
         switch (intent.objective()) {
             case CHEAPEST -> {
                 for (int k = 0; k < nf; k++) {
@@ -401,7 +405,8 @@ public final class Router {
             }
             case BALANCED -> {
                 // Cost and latency span orders of magnitude: compress with a square root (one instruction, unlike a
-                // logarithm), then min-max normalize over the feasible set. s[] holds the compressed cost meanwhile.
+                // logarithm), then min-max normalize over the feasible set. s[] holds the compressed cost meanwhile,
+                // rootLatency[] the compressed latency (one square root per value, not two).
                 double minC = Double.POSITIVE_INFINITY;
                 double maxC = Double.NEGATIVE_INFINITY;
                 double minL = Double.POSITIVE_INFINITY;
@@ -411,6 +416,7 @@ public final class Router {
                     double sc = Math.sqrt(cost[i]);
                     double sl = Math.sqrt((double) latency[i]);
                     s[k] = sc;
+                    rootLatency[k] = sl;
                     minC = Math.min(minC, sc);
                     maxC = Math.max(maxC, sc);
                     minL = Math.min(minL, sl);
@@ -421,7 +427,7 @@ public final class Router {
                 for (int k = 0; k < nf; k++) {
                     int i = feasible[k];
                     double cn = rc == 0 ? 0 : (s[k] - minC) / rc;
-                    double ln = rl == 0 ? 0 : (Math.sqrt((double) latency[i]) - minL) / rl;
+                    double ln = rl == 0 ? 0 : (rootLatency[k] - minL) / rl;
                     s[k] = 0.5 * quality[i] + 0.3 * (1 - cn) + 0.2 * (1 - ln);
                 }
             }
