@@ -137,4 +137,69 @@ class CacheTest {
             assertEquals(2, a.calls().size());
         }
     }
+
+    @Test
+    void aFailingCacheIsAMissAndTheProviderStillAnswers() {
+        try (BrokenCacheStore broken = new BrokenCacheStore();
+             Junction j = bed.builder(model).cacheStore(broken).build()) {
+            JunctionResponse r = bed.complete(j, TestBed.hello(), Intent.DEFAULT);
+            assertEquals(CacheStatus.MISS, r.decision().cacheStatus());
+            assertEquals(1, bed.provider("a").calls().size());
+            assertTrue(broken.lookups > 0, "the engine asked the cache");
+            assertTrue(broken.puts > 0, "the engine tried to store the answer");
+        }
+    }
+
+    /** A cache store whose every read and write fails, as a store on a lost disk would. */
+    private static final class BrokenCacheStore implements dev.junction.spi.SemanticCacheStore {
+        int lookups;
+        int puts;
+
+        @Override
+        public java.util.Optional<dev.junction.spi.CacheHit> lookupExact(CacheQuery query) {
+            lookups++;
+            throw new IllegalStateException("disk gone");
+        }
+
+        @Override
+        public java.util.Optional<dev.junction.spi.CacheHit> lookupSimilar(CacheQuery query) {
+            lookups++;
+            throw new IllegalStateException("disk gone");
+        }
+
+        @Override
+        public void put(CacheEntry entry) {
+            puts++;
+            throw new IllegalStateException("disk gone");
+        }
+
+        @Override
+        public boolean invalidate(String entryId) {
+            return false;
+        }
+
+        @Override
+        public int invalidateNamespace(String namespace) {
+            return 0;
+        }
+
+        @Override
+        public int invalidateTenant(String tenantId) {
+            return 0;
+        }
+
+        @Override
+        public boolean reportWrongHit(String entryId) {
+            return false;
+        }
+
+        @Override
+        public dev.junction.spi.CacheStats stats() {
+            return new dev.junction.spi.CacheStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
 }

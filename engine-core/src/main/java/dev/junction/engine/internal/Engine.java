@@ -195,17 +195,27 @@ public final class Engine implements AutoCloseable {
     private Optional<CacheHit> exactLookup(Call call) {
         call.namespace = RequestHasher.namespace(call.tenantId, call.request, embedderId);
         call.exactKey = RequestHasher.exactKey(call.namespace, call.request);
-        return parts.cacheStore().lookupExact(new CacheQuery(call.tenantId, call.namespace, call.exactKey, null, null,
-                null, call.intent.minQuality(), call.receivedAt));
+        return lookup(call, () -> parts.cacheStore().lookupExact(new CacheQuery(call.tenantId, call.namespace,
+                call.exactKey, null, null, null, call.intent.minQuality(), call.receivedAt)));
     }
 
     private Optional<CacheHit> semanticLookup(Call call) {
         if (call.intent.cachePolicy().mode() != CachePolicy.Mode.SEMANTIC || call.embedding == null) {
             return Optional.empty();
         }
-        return parts.cacheStore().lookupSimilar(new CacheQuery(call.tenantId, call.namespace, call.exactKey,
-                call.request.lastUserText(), call.embedding, call.intent.cachePolicy().threshold(),
-                call.intent.minQuality(), call.receivedAt));
+        return lookup(call, () -> parts.cacheStore().lookupSimilar(new CacheQuery(call.tenantId, call.namespace,
+                call.exactKey, call.request.lastUserText(), call.embedding, call.intent.cachePolicy().threshold(),
+                call.intent.minQuality(), call.receivedAt)));
+    }
+
+    /** A cache that fails to answer is a miss: the request goes on to a model instead of failing. */
+    private static Optional<CacheHit> lookup(Call call, java.util.function.Supplier<Optional<CacheHit>> lookup) {
+        try {
+            return lookup.get();
+        } catch (RuntimeException e) {
+            LOG.warn("cache look-up failed for {}, treating it as a miss: {}", call.requestId, e.toString());
+            return Optional.empty();
+        }
     }
 
     // ---- 4 embed -----------------------------------------------------------------------------------------------
