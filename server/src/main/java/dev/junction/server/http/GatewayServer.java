@@ -16,12 +16,17 @@ import dev.junction.spi.RequestRejectedException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,9 +45,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,11 +69,8 @@ public final class GatewayServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final Counter streamsCut;
-    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "junction-read-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor watchdogs = newWatchdogs();
+    private final ThreadLocal<HeaderDeadline> headerDeadline = new ThreadLocal<>();
     private WebServer server;
 
     public GatewayServer(GatewayBackend backend, TenantAuthenticator auth, GatewayOptions options,
@@ -96,7 +97,8 @@ public final class GatewayServer implements AutoCloseable {
                 .maxPayloadSize(options.maxBodyBytes())
                 .idleConnectionTimeout(options.readTimeout())
                 .idleConnectionPeriod(options.readTimeout().dividedBy(2))
-                .connectionOptions(s -> s.readTimeout(options.readTimeout()).tcpNoDelay(true))
+                .connectionOptions(s -> s.tcpNoDelay(true))
+                .addProtocol(Http1Config.builder().addReceiveListener(new HeaderTimeout()).build())
                 .shutdownHook(false)
                 .directHandlers(d -> {
                     for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -107,6 +109,81 @@ public final class GatewayServer implements AutoCloseable {
                 .build()
                 .start();
         return this;
+    }
+
+    private static ScheduledThreadPoolExecutor newWatchdogs() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "junction-read-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        // One watchdog per request, nearly all cancelled long before they are due: drop them at once.
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    /**
+     * Bounds the time between the end of the request line and the end of the headers. Helidon's idle check closes a
+     * connection only while it waits for a request line ({@code Http1Connection.close(false)} interrupts only then),
+     * and it never applies {@code SocketOptions.readTimeout} to accepted sockets, so a client that stalls mid-headers
+     * would hold its connection forever. Both callbacks run on the connection's own virtual thread, before any
+     * handler: the watchdog interrupts that thread, which closes the socket it is blocked reading.
+     */
+    private final class HeaderTimeout implements Http1ConnectionListener {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            HeaderDeadline previous = headerDeadline.get();
+            if (previous != null) {
+                previous.disarm();
+            }
+            HeaderDeadline d = new HeaderDeadline(Thread.currentThread());
+            d.future = watchdogs.schedule(d, options.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            headerDeadline.set(d);
+        }
+
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            HeaderDeadline d = headerDeadline.get();
+            if (d != null) {
+                headerDeadline.remove();
+                d.disarm();
+            }
+        }
+    }
+
+    /** One request's header deadline; the lock makes "disarmed" and "interrupted" exclusive. */
+    private static final class HeaderDeadline implements Runnable {
+        private final Thread reader;
+        private volatile ScheduledFuture<?> future;
+        private boolean done;
+        private boolean fired;
+
+        HeaderDeadline(Thread reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!done) {
+                fired = true;
+                reader.interrupt();
+                LOG.debug("closing a connection whose client stalled while sending its headers");
+            }
+        }
+
+        /** Called on the reader thread: past this point the watchdog does nothing. */
+        synchronized void disarm() {
+            done = true;
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+            if (fired && reader == Thread.currentThread()) {
+                // The headers were complete when it fired (else the read would have failed): the interrupt only set
+                // this thread's flag, so clearing it lets the request proceed.
+                Thread.interrupted();
+            }
+        }
     }
 
     /** The port the server listens on (useful with port 0). */

@@ -395,6 +395,63 @@ class GatewayServerTest {
     }
 
     @Test
+    void closesTheConnectionOfAClientThatStallsInItsHeaders() throws Exception {
+        start(new TenantAuthenticator(Map.of()), GatewayOptions.DEFAULTS.withReadTimeout(Duration.ofSeconds(1)));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            // Generous, so a server that never closes fails this test instead of hanging it.
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] rest = s.getInputStream().readAllBytes();
+            assertTrue(rest.length == 0 || new String(rest, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 4"),
+                    new String(rest, StandardCharsets.US_ASCII));
+        }
+        assertEquals(0, backend.requests.size());
+        assertEquals(200, post("/v1/chat/completions", HELLO).statusCode(), "the server stays up");
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    @Test
+    void keepAliveRequestsOutliveTheHeaderDeadline() throws Exception {
+        start(new TenantAuthenticator(Map.of()), GatewayOptions.DEFAULTS.withReadTimeout(Duration.ofMillis(300)));
+        // Several requests on one kept-alive connection, spread over more than the deadline: each request's
+        // header watchdog is disarmed once its headers arrive, so none cuts a later request or the connection.
+        String req = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + HELLO.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + HELLO;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(15_000);
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                s.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "request " + i);
+                Thread.sleep(200);
+            }
+        }
+        assertEquals(3, backend.requests.size());
+    }
+
+    /** Reads one response with a content-length body. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.readNBytes(length);
+        return head.toString();
+    }
+
+    @Test
     void cancelsTheUpstreamStreamWhenTheClientGoesAway() throws Exception {
         start();
         backend.endlessStream = true;
