@@ -50,6 +50,22 @@ public final class Dispatcher {
         this.listener = listener;
     }
 
+    /**
+     * Takes a permit from the provider's and then the model's circuit breaker.
+     *
+     * @return null when both allow the call, else why it was refused (no permit is held then)
+     */
+    static String acquireCircuits(ModelEntry e) {
+        if (!e.providerCircuit.tryAcquire()) {
+            return "provider " + e.provider + " circuit breaker refused the call";
+        }
+        if (!e.modelCircuit.tryAcquire()) {
+            e.providerCircuit.release();
+            return "model circuit breaker refused the call";
+        }
+        return null;
+    }
+
     /** The engine clock's time in nanoseconds since the epoch. */
     public static long nanos(Clock clock) {
         Instant i = clock.instant();
@@ -243,15 +259,9 @@ public final class Dispatcher {
                 d.scheduler.schedule(Duration.ofNanos(wait), () -> retryLater(i, attemptNo));
                 return true;
             }
-            if (!e.providerCircuit.tryAcquire()) {
-                attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null,
-                        "provider " + e.provider + " circuit breaker refused the call"));
-                return false;
-            }
-            if (!e.modelCircuit.tryAcquire()) {
-                e.providerCircuit.release();
-                attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null,
-                        "model circuit breaker refused the call"));
+            String refused = acquireCircuits(e);
+            if (refused != null) {
+                attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null, refused));
                 return false;
             }
             if (lastStarted >= 0 && lastStarted != i) {

@@ -200,15 +200,9 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             d.scheduler.schedule(Duration.ofNanos(wait), () -> retryLater(i, attemptNo));
             return true;
         }
-        if (!e.providerCircuit.tryAcquire()) {
-            attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null,
-                    "provider " + e.provider + " circuit breaker refused the call"));
-            return false;
-        }
-        if (!e.modelCircuit.tryAcquire()) {
-            e.providerCircuit.release();
-            attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null,
-                    "model circuit breaker refused the call"));
+        String refused = Dispatcher.acquireCircuits(e);
+        if (refused != null) {
+            attempts.add(new Attempt(e.id, d.clock.instant(), Duration.ZERO, Attempt.Outcome.FAILED, null, refused));
             return false;
         }
         if (lastStarted >= 0 && lastStarted != i) {
