@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,9 +52,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * hand last passed: an LRU approximation at O(1) amortized cost (Caffeine's W-TinyLFU would resist scans better, at
  * the cost of a frequency sketch and a policy thread).
  *
- * <p>Persistence: every completed put is in the file; the index is rebuilt from the file on {@link #open}. Hit counts
- * are counted in memory and written back on {@link #close()} (a crash loses the counts since the last open, never an
- * entry). One process at a time may use a file.
+ * <p>Persistence: every completed put is in the file. On {@link #close()} each namespace's graph index is also saved
+ * beside it (directory {@code <file>.index}); {@link #open} loads a saved graph when it matches the file's current
+ * entries exactly (same entry ids, checksum intact) and rebuilds from the entries otherwise — after a crash, for
+ * a scan-mode namespace, or when the saved graph is missing, corrupt or stale — then deletes the saved graphs. Hit
+ * counts are counted in memory and written back on {@link #close()} (a crash loses the counts since the last open,
+ * never an entry). One process at a time may use a file.
  *
  * <p>Thread-safe. Owns a memory-mapped file: close it; calls after close throw {@link IllegalStateException}.
  */
@@ -76,6 +80,8 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     private final ConcurrentHashMap<String, Meta> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Meta> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VectorIndex<Meta>> indexes = new ConcurrentHashMap<>();
+    /** Builds the indexes' graphs on every core; its daemon workers start on first use and stop on close. */
+    private final ForkJoinPool indexBuildPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     private final Object[] stripes = new Object[STRIPES];
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Object evictionLock = new Object();
@@ -219,15 +225,83 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         for (String key : corrupt) {
             map.remove(key);
         }
+        Path savedDir = savedIndexDir();
         for (Map.Entry<String, List<float[]>> ns : vectors.entrySet()) {
-            VectorIndex<Meta> index = new VectorIndex<>(indexSettings);
             List<Meta> payloads = metas.get(ns.getKey());
-            index.addAll(ns.getValue(), payloads);
+            VectorIndex<Meta> index = loadSaved(savedDir.resolve(savedIndexName(ns.getKey())), payloads, ns.getValue());
+            if (index == null) {
+                index = new VectorIndex<>(indexSettings, indexBuildPool);
+                index.addAll(ns.getValue(), payloads);
+            }
             for (Meta m : payloads) {
                 m.indexed = true;
             }
             indexes.put(ns.getKey(), index);
         }
+        deleteSavedIndexes(savedDir);
+    }
+
+    /** The namespace's saved graph index if {@code file} holds one that matches its entries, else null. */
+    private VectorIndex<Meta> loadSaved(Path file, List<Meta> payloads, List<float[]> vectors) {
+        if (payloads.size() < indexSettings.graphThreshold() || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return VectorIndex.load(indexSettings, indexBuildPool, file, payloads, vectors,
+                    ChronicleSemanticCache::savedIndexKey);
+        } catch (IOException | RuntimeException e) {
+            // Stale, corrupt or from other settings: the entries in the map are the truth, rebuild from them.
+            System.getLogger(ChronicleSemanticCache.class.getName()).log(System.Logger.Level.INFO,
+                    "rebuilding the index instead of loading " + file + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Saves every graph-mode index beside the file; a failure costs a rebuild on the next open, nothing else. */
+    private void saveIndexes() {
+        Path dir = savedIndexDir();
+        for (Map.Entry<String, VectorIndex<Meta>> ns : indexes.entrySet()) {
+            if (!ns.getValue().usesGraph()) {
+                continue;
+            }
+            try {
+                Files.createDirectories(dir);
+                ns.getValue().save(dir.resolve(savedIndexName(ns.getKey())), ChronicleSemanticCache::savedIndexKey);
+            } catch (IOException | RuntimeException e) {
+                System.getLogger(ChronicleSemanticCache.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot save the index of a namespace of " + config.file() + ": " + e);
+            }
+        }
+    }
+
+    private static void deleteSavedIndexes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // A saved graph left behind is checked against the entries on the next open, never trusted blindly.
+            System.getLogger(ChronicleSemanticCache.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot delete saved indexes in " + dir + ": " + e);
+        }
+    }
+
+    private Path savedIndexDir() {
+        return config.file().resolveSibling(config.file().getFileName() + ".index");
+    }
+
+    /** A file name for a namespace's saved graph: the tenant and namespace may hold any character. */
+    private static String savedIndexName(String indexKey) {
+        return key(indexKey, "", "") + ".graph";
+    }
+
+    /** What identifies an entry in a saved graph: its map key and its id (a replaced entry keeps the key). */
+    private static String savedIndexKey(Meta m) {
+        return m.key + "/" + m.id;
     }
 
     @Override
@@ -381,7 +455,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 }
                 bytes.addAndGet(m.bytes);
                 if (vector != null) {
-                    VectorIndex<Meta> index = indexes.computeIfAbsent(m.indexKey, k -> new VectorIndex<>(indexSettings));
+                    VectorIndex<Meta> index = indexes.computeIfAbsent(m.indexKey, k -> new VectorIndex<>(indexSettings, indexBuildPool));
                     index.add(vector, m);
                     m.indexed = true;
                 }
@@ -519,10 +593,12 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                     }
                 }
             } finally {
+                saveIndexes();
                 for (VectorIndex<Meta> index : indexes.values()) {
                     index.close();
                 }
                 indexes.clear();
+                indexBuildPool.shutdownNow();
                 byKey.clear();
                 byId.clear();
                 map.close();

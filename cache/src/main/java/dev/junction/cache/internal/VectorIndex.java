@@ -1,9 +1,12 @@
 package dev.junction.cache.internal;
 
+import io.github.jbellis.jvector.disk.ByteBufferReader;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.diversity.VamanaDiversityProvider;
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
@@ -11,17 +14,33 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.stream.IntStream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The nearest-neighbour index of one namespace: an exact Vector API scan while it holds fewer than
@@ -36,6 +55,9 @@ import java.util.stream.IntStream;
  * stay in the graph as waypoints (JVector's deleted-node mark) until they outnumber the live ones, when the index is
  * rebuilt compacted; below a quarter of the threshold the graph is dropped and the scan takes over again. Close it
  * to release the graph.
+ *
+ * <p>Bulk loads and rebuilds run on the {@link ForkJoinPool} given to the constructor (JVector's graph clean-up too):
+ * not the common pool, whose parallelism is one less than the core count (one worker on two cores).
  *
  * @param <T> the payload type
  */
@@ -54,6 +76,10 @@ public final class VectorIndex<T> implements AutoCloseable {
     private static final int MIN_DEAD_FOR_COMPACTION = 1024;
     /** Vectors added in graph mode that every search also scans exactly, so a fresh insert is always found. */
     private static final int RECENT = 256;
+    private static final float NEIGHBOR_OVERFLOW = 1.2f;
+    private static final float ALPHA = 1.2f;
+    private static final int FILE_MAGIC = 0x4a584931; // "JXI1"
+    private static final int FILE_VERSION = 1;
 
     /**
      * How the index behaves.
@@ -167,6 +193,7 @@ public final class VectorIndex<T> implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final ForkJoinPool buildPool;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantReadWriteLock graphLock = new ReentrantReadWriteLock();
     /** The current table, also read by scans without a lock. */
@@ -184,8 +211,10 @@ public final class VectorIndex<T> implements AutoCloseable {
     /** Guarded by writeLock: dead nodes still in the graph. */
     private int deadInGraph;
 
-    public VectorIndex(Settings settings) {
+    /** An index whose graph builds run on {@code buildPool} (owned by the caller, which shuts it down). */
+    public VectorIndex(Settings settings, ForkJoinPool buildPool) {
         this.settings = settings;
+        this.buildPool = buildPool;
         this.vectors = new Vectors<>(settings.dimensions(), new AtomicReferenceArray<>(INITIAL_CAPACITY), 0);
     }
 
@@ -261,7 +290,8 @@ public final class VectorIndex<T> implements AutoCloseable {
                     if (n == 1) {
                         g.addGraphNode(ordinals[0], added.get(0).graphVector);
                     } else {
-                        IntStream.range(0, n).parallel().forEach(i -> g.addGraphNode(ordinals[i], added.get(i).graphVector));
+                        inBuildPool(() -> IntStream.range(0, n).parallel()
+                                .forEach(i -> g.addGraphNode(ordinals[i], added.get(i).graphVector)));
                     }
                 } finally {
                     graphLock.readLock().unlock();
@@ -312,6 +342,11 @@ public final class VectorIndex<T> implements AutoCloseable {
 
     /** The up to {@code k} nearest live vectors, most similar first. */
     public List<Neighbor<T>> search(float[] query, int k) {
+        return search(query, k, settings.searchOverquery());
+    }
+
+    /** {@link #search(float[], int)} with {@code overquery} extra graph candidates instead of the settings' own. */
+    public List<Neighbor<T>> search(float[] query, int k, int overquery) {
         if (query.length != settings.dimensions()) {
             throw new IllegalArgumentException("expected " + settings.dimensions() + " dimensions, got " + query.length);
         }
@@ -321,7 +356,7 @@ public final class VectorIndex<T> implements AutoCloseable {
             try {
                 GraphIndexBuilder g = graph;
                 if (g != null) {
-                    return searchGraph(g, vectors, query, k);
+                    return searchGraph(g, vectors, query, k, overquery);
                 }
             } finally {
                 graphLock.readLock().unlock();
@@ -364,11 +399,11 @@ public final class VectorIndex<T> implements AutoCloseable {
         return out;
     }
 
-    private List<Neighbor<T>> searchGraph(GraphIndexBuilder g, Vectors<T> v, float[] query, int k) {
-        SearchResult result = GraphSearcher.search(VTS.createFloatVector(query), k + settings.searchOverquery(), v,
+    private List<Neighbor<T>> searchGraph(GraphIndexBuilder g, Vectors<T> v, float[] query, int k, int overquery) {
+        SearchResult result = GraphSearcher.search(VTS.createFloatVector(query), k + overquery, v,
                 VectorSimilarityFunction.DOT_PRODUCT, g.getGraph(), Bits.ALL);
         AtomicReferenceArray<Slot<T>> t = v.table;
-        List<Neighbor<T>> out = new ArrayList<>(k + settings.searchOverquery());
+        List<Neighbor<T>> out = new ArrayList<>(k + overquery);
         float kth = Float.NEGATIVE_INFINITY;
         for (SearchResult.NodeScore ns : result.getNodes()) {
             Slot<T> s = ns.node < t.length() ? t.getAcquire(ns.node) : null;
@@ -425,15 +460,12 @@ public final class VectorIndex<T> implements AutoCloseable {
             }
         }
         Vectors<T> next = new Vectors<>(settings.dimensions(), compact, size);
-        GraphIndexBuilder builder = GraphIndexBuilder.builder(
-                        BuildScoreProvider.randomAccessScoreProvider(next, VectorSimilarityFunction.DOT_PRODUCT),
-                        settings.dimensions(), settings.maxDegree())
-                .withBeamWidth(settings.beamWidth())
-                .withNeighborOverflow(1.2f)
-                .withAlpha(1.2f)
-                .build();
-        IntStream.range(0, size).parallel().forEach(i -> builder.addGraphNode(i, compact.get(i).graphVector));
-        builder.cleanup();
+        GraphIndexBuilder builder = newBuilder(next);
+        int count = size;
+        inBuildPool(() -> {
+            IntStream.range(0, count).parallel().forEach(i -> builder.addGraphNode(i, compact.get(i).graphVector));
+            builder.cleanup();
+        });
         GraphIndexBuilder previous;
         graphLock.writeLock().lock();
         try {
@@ -449,6 +481,190 @@ public final class VectorIndex<T> implements AutoCloseable {
         if (previous != null) {
             closeQuietly(previous);
         }
+    }
+
+    /**
+     * A graph builder: hierarchy on (HNSW-style upper layers shorten the walk from the entry point at 1M nodes),
+     * neighbour overflow and alpha 1.2 (JVector's defaults), and no refinement pass at clean-up — JVector's
+     * {@code refineFinalGraph} re-searches every node once more, doubling build time. Uses the deprecated
+     * constructor because {@link GraphIndexBuilder#builder} reads both flags from a process-wide JMX singleton.
+     */
+    @SuppressWarnings("deprecation")
+    private GraphIndexBuilder newBuilder(Vectors<T> v) {
+        return new GraphIndexBuilder(
+                BuildScoreProvider.randomAccessScoreProvider(v, VectorSimilarityFunction.DOT_PRODUCT),
+                settings.dimensions(), settings.maxDegree(), settings.beamWidth(), NEIGHBOR_OVERFLOW, ALPHA, true,
+                false, buildPool, buildPool);
+    }
+
+    /** A builder that goes on from a loaded graph, with the same settings as {@link #newBuilder(Vectors)}. */
+    @SuppressWarnings("deprecation")
+    private GraphIndexBuilder newBuilder(BuildScoreProvider scores, OnHeapGraphIndex loaded) {
+        return new GraphIndexBuilder(scores, settings.dimensions(), loaded, settings.beamWidth(), NEIGHBOR_OVERFLOW,
+                ALPHA, false, buildPool, buildPool);
+    }
+
+    private void inBuildPool(Runnable work) {
+        // A parallel stream started inside a pool's task forks into that pool.
+        buildPool.submit(work).join();
+    }
+
+    /**
+     * Writes the graph, and which payload key sits at each of its nodes, to {@code file} (through a temporary file
+     * and an atomic move), so that {@link #load} can skip the build. Deleted nodes are first removed from the graph
+     * (JVector's clean-up). Does nothing and returns false in scan mode, where rebuilding is cheap.
+     *
+     * <p>Layout: magic, version, dimensions, max degree, table size, live count, one key per ordinal (empty for a
+     * hole), JVector's {@code OnHeapGraphIndex.save} bytes, the graph's offset, then a CRC32 of everything before it.
+     * JVector 4.0.2 deprecates that save and its load without a public replacement for a graph that must stay
+     * mutable (its converter from an on-disk graph is package-private).
+     */
+    @SuppressWarnings("deprecation")
+    public boolean save(Path file, Function<T, String> payloadKey) throws IOException {
+        writeLock.lock();
+        try {
+            checkOpen();
+            GraphIndexBuilder g = graph;
+            if (g == null) {
+                return false;
+            }
+            graphLock.writeLock().lock();
+            try {
+                g.cleanup();
+                deadInGraph = 0;
+                if (!(g.getGraph() instanceof OnHeapGraphIndex onHeap)) {
+                    return false;
+                }
+                Vectors<T> v = vectors;
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                CRC32 crc = new CRC32();
+                try (OutputStream raw = Files.newOutputStream(tmp);
+                     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
+                             new BufferedOutputStream(raw, 1 << 16), crc))) {
+                    out.writeInt(FILE_MAGIC);
+                    out.writeInt(FILE_VERSION);
+                    out.writeInt(settings.dimensions());
+                    out.writeInt(settings.maxDegree());
+                    out.writeInt(v.size);
+                    out.writeInt(live);
+                    for (int i = 0; i < v.size; i++) {
+                        Slot<T> s = v.table.get(i);
+                        out.writeUTF(s == null || s.dead ? "" : payloadKey.apply(s.payload));
+                    }
+                    long graphOffset = out.size();
+                    onHeap.save(out);
+                    out.writeLong(graphOffset);
+                    out.flush();
+                    // The checksum covers everything written so far; it is written outside the checked stream.
+                    long checksum = crc.getValue();
+                    raw.write(ByteBuffer.allocate(Long.BYTES).putLong(checksum).array());
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } finally {
+                graphLock.writeLock().unlock();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Reads an index {@link #save}d to {@code file} over {@code payloads} (with their {@code vectors}, in the same
+     * order), the namespace's current entries. Fails with an {@link IOException} — the caller then rebuilds — when
+     * the file is corrupt (bad checksum or layout), was saved with other settings, or is stale: a node's key is not
+     * among the payloads', or a payload has no node.
+     */
+    @SuppressWarnings("deprecation")
+    public static <T> VectorIndex<T> load(Settings settings, ForkJoinPool buildPool, Path file, List<T> payloads,
+                                          List<float[]> vectors, Function<T, String> payloadKey) throws IOException {
+        if (payloads.size() != vectors.size()) {
+            throw new IllegalArgumentException(vectors.size() + " vectors but " + payloads.size() + " payloads");
+        }
+        MappedByteBuffer buffer;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long length = channel.size();
+            if (length < 24 + Long.BYTES * 2 || length > Integer.MAX_VALUE) {
+                throw new IOException("index file " + file + " has an unusable length " + length);
+            }
+            buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
+        }
+        int end = buffer.capacity() - Long.BYTES;
+        CRC32 crc = new CRC32();
+        crc.update(buffer.slice(0, end));
+        if (crc.getValue() != buffer.getLong(end)) {
+            throw new IOException("index file " + file + " fails its checksum");
+        }
+        long graphOffset = buffer.getLong(end - Long.BYTES);
+        if (buffer.getInt(0) != FILE_MAGIC || buffer.getInt(4) != FILE_VERSION
+                || buffer.getInt(8) != settings.dimensions() || buffer.getInt(12) != settings.maxDegree()
+                || graphOffset < 24 || graphOffset > end - Long.BYTES) {
+            throw new IOException("index file " + file + " has another format or settings");
+        }
+        int tableSize = buffer.getInt(16);
+        int savedLive = buffer.getInt(20);
+        if (savedLive != payloads.size() || tableSize < savedLive) {
+            throw new IOException("index file " + file + " is stale: " + savedLive + " vectors saved, "
+                    + payloads.size() + " entries now");
+        }
+        Map<String, Integer> byKey = new HashMap<>(payloads.size() * 2);
+        for (int i = 0; i < payloads.size(); i++) {
+            byKey.put(payloadKey.apply(payloads.get(i)), i);
+        }
+        VectorIndex<T> index = new VectorIndex<>(settings, buildPool);
+        AtomicReferenceArray<Slot<T>> table = new AtomicReferenceArray<>(Math.max(INITIAL_CAPACITY, tableSize * 2));
+        ByteBuffer keys = buffer.slice(24, (int) graphOffset - 24);
+        int[] present = new int[payloads.size()];
+        int placed = 0;
+        for (int ordinal = 0; ordinal < tableSize; ordinal++) {
+            String key = readUtf(keys, file);
+            if (key.isEmpty()) {
+                continue;
+            }
+            Integer at = byKey.get(key);
+            if (at == null || present[at]++ > 0) {
+                throw new IOException("index file " + file + " is stale: entry " + key + " is gone or repeated");
+            }
+            Slot<T> slot = new Slot<>(vectors.get(at), payloads.get(at));
+            if (slot.vector.length != settings.dimensions()) {
+                throw new IllegalArgumentException("expected " + settings.dimensions() + " dimensions, got "
+                        + slot.vector.length);
+            }
+            table.setPlain(ordinal, slot);
+            index.positions.put(slot.payload, ordinal);
+            placed++;
+        }
+        if (placed != payloads.size()) {
+            throw new IOException("index file " + file + " is stale: " + (payloads.size() - placed) + " entries missing");
+        }
+        Vectors<T> v = new Vectors<>(settings.dimensions(), table, tableSize);
+        BuildScoreProvider scores = BuildScoreProvider.randomAccessScoreProvider(v, VectorSimilarityFunction.DOT_PRODUCT);
+        OnHeapGraphIndex onHeap;
+        try {
+            onHeap = OnHeapGraphIndex.load(new ByteBufferReader(
+                            buffer.slice((int) graphOffset, end - Long.BYTES - (int) graphOffset)), settings.dimensions(),
+                    NEIGHBOR_OVERFLOW, new VamanaDiversityProvider(scores, ALPHA));
+        } catch (RuntimeException e) {
+            throw new IOException("index file " + file + " has an unreadable graph", e);
+        }
+        index.vectors = v;
+        index.graph = index.newBuilder(scores, onHeap);
+        index.live = placed;
+        return index;
+    }
+
+    private static String readUtf(ByteBuffer in, Path file) throws IOException {
+        if (in.remaining() < 2) {
+            throw new IOException("index file " + file + " ends inside its key table");
+        }
+        int length = Short.toUnsignedInt(in.getShort());
+        if (in.remaining() < length) {
+            throw new IOException("index file " + file + " ends inside its key table");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        // Keys and ids are ASCII, where writeUTF's modified UTF-8 is plain UTF-8.
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Falls back to the exact scan; called with writeLock held. */

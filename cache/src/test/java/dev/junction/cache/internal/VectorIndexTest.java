@@ -1,13 +1,19 @@
 package dev.junction.cache.internal;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +50,8 @@ class VectorIndexTest {
     @Test
     void switchesToTheGraphAndKeepsRecallAgainstTheExactScan() {
         Random random = new Random(42);
-        try (VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS).withGraphThreshold(500))) {
+        try (VectorIndex<Integer> index = new VectorIndex<>(
+                VectorIndex.Settings.of(DIMS).withGraphThreshold(500), ForkJoinPool.commonPool())) {
             for (int i = 0; i < 450; i++) {
                 index.add(unit(random), i);
             }
@@ -74,7 +81,8 @@ class VectorIndexTest {
     @Test
     void removedVectorsAreNeverReturnedAndFreshOnesAlwaysAre() {
         Random random = new Random(7);
-        try (VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS).withGraphThreshold(200))) {
+        try (VectorIndex<Integer> index = new VectorIndex<>(
+                VectorIndex.Settings.of(DIMS).withGraphThreshold(200), ForkJoinPool.commonPool())) {
             List<float[]> vectors = new ArrayList<>();
             List<Integer> payloads = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -124,9 +132,97 @@ class VectorIndexTest {
 
     @Test
     void closedIndexRefusesUse() {
-        VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS));
+        VectorIndex<Integer> index = new VectorIndex<>(VectorIndex.Settings.of(DIMS), ForkJoinPool.commonPool());
         index.close();
         assertThrows(IllegalStateException.class, () -> index.search(new float[DIMS], 1));
         assertThrows(IllegalStateException.class, () -> index.add(new float[DIMS], 1));
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSavedGraphLoadsWithTheSameResultsAndKeepsTakingWrites() throws IOException {
+        Random random = new Random(11);
+        VectorIndex.Settings settings = VectorIndex.Settings.of(DIMS).withGraphThreshold(200);
+        List<float[]> vectors = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            vectors.add(unit(random));
+            payloads.add("p" + i);
+        }
+        Path file = dir.resolve("ns.graph");
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            queries.add(unit(random));
+        }
+        List<List<String>> before = new ArrayList<>();
+        try (VectorIndex<String> index = new VectorIndex<>(settings, ForkJoinPool.commonPool())) {
+            index.addAll(vectors, payloads);
+            for (int i = 0; i < 1500; i += 3) {
+                index.remove(payloads.get(i));
+            }
+            assertTrue(index.save(file, p -> p));
+            for (float[] q : queries) {
+                before.add(index.search(q, 10).stream().map(VectorIndex.Neighbor::payload).toList());
+            }
+        }
+        List<float[]> liveVectors = new ArrayList<>();
+        List<String> livePayloads = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            if (i % 3 != 0) {
+                liveVectors.add(vectors.get(i));
+                livePayloads.add(payloads.get(i));
+            }
+        }
+        try (VectorIndex<String> index = VectorIndex.load(settings, ForkJoinPool.commonPool(), file, livePayloads,
+                liveVectors, p -> p)) {
+            assertTrue(index.usesGraph());
+            assertEquals(1000, index.size());
+            for (int i = 0; i < queries.size(); i++) {
+                assertEquals(before.get(i),
+                        index.search(queries.get(i), 10).stream().map(VectorIndex.Neighbor::payload).toList());
+            }
+            float[] fresh = unit(random);
+            index.add(fresh, "fresh");
+            assertEquals("fresh", index.search(fresh, 1).get(0).payload());
+            assertTrue(index.remove(livePayloads.get(0)));
+            assertNotEquals(livePayloads.get(0), index.search(liveVectors.get(0), 1).get(0).payload());
+        }
+    }
+
+    @Test
+    void loadRefusesAStaleCorruptOrForeignFile() throws IOException {
+        Random random = new Random(12);
+        VectorIndex.Settings settings = VectorIndex.Settings.of(DIMS).withGraphThreshold(100);
+        List<float[]> vectors = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            vectors.add(unit(random));
+            payloads.add("p" + i);
+        }
+        Path file = dir.resolve("ns.graph");
+        try (VectorIndex<String> index = new VectorIndex<>(settings, ForkJoinPool.commonPool())) {
+            index.addAll(vectors, payloads);
+            assertTrue(index.save(file, p -> p));
+        }
+        ForkJoinPool pool = ForkJoinPool.commonPool();
+        // An entry gone, or one added since the save.
+        assertThrows(IOException.class, () -> VectorIndex.load(settings, pool, file, payloads.subList(1, 300),
+                vectors.subList(1, 300), p -> p));
+        List<String> renamed = new ArrayList<>(payloads);
+        renamed.set(5, "other");
+        assertThrows(IOException.class, () -> VectorIndex.load(settings, pool, file, renamed, vectors, p -> p));
+        assertThrows(IOException.class, () -> VectorIndex.load(settings.withGraph(8, 100), pool, file, payloads,
+                vectors, p -> p));
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 100] ^= 1;
+        Files.write(file, bytes);
+        assertThrows(IOException.class, () -> VectorIndex.load(settings, pool, file, payloads, vectors, p -> p));
+        // Scan mode has nothing worth saving.
+        try (VectorIndex<String> small = new VectorIndex<>(settings, pool)) {
+            small.add(vectors.get(0), "p0");
+            assertFalse(small.save(dir.resolve("small.graph"), p -> p));
+        }
     }
 }

@@ -13,22 +13,34 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Nearest-neighbour look-up in one namespace's index at 10k, 100k and 1M entries of 384 dimensions: the JVector graph
  * ({@code graphSearch}) against the exact SIMD scan ({@code exactScan}, the baseline). The set-up also measures the
  * graph's recall@1 and recall@10 against the exact scan on 1,000 queries (half paraphrase-like near a stored vector,
- * half fresh points) and prints them.
+ * half fresh points) and prints them with the build's wall time and the heap in use after it. The graph is built on
+ * a dedicated pool of one worker per core, as {@code ChronicleSemanticCache} does.
  *
- * <p>Run: {@code java -Xmx8g --add-modules=jdk.incubator.vector -jar jmh-benchmarks/target/benchmarks.jar
- * VectorIndexBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s -bm sample -tu us -rf json -rff vector-index.json}
+ * <p>Run: {@code java -jar jmh-benchmarks/target/benchmarks.jar VectorIndexBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
+ * -rf json -rff vector-index.json}; one size: {@code -p size=1000000}. The fork gets {@code -Xmx8g}: 1M vectors of 384
+ * floats are 1.5 GB, the graph and the query set about 0.5 GB more. With {@code -jvmArgsAppend
+ * -Djunction.bench.graphDir=/tmp/junction-graphs} the first run saves each built graph there ({@link VectorIndex#save},
+ * what the cache does on close) and later runs load it instead of rebuilding (the same vectors come from the same
+ * seed); the set-up line says which happened. Only {@code graphSearch} is worth running at 1M ({@code exactScan}
+ * takes tens of milliseconds there, and every benchmark method repeats the set-up).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -42,6 +54,7 @@ public class VectorIndexBenchmark {
     public int size;
 
     private VectorIndex<Integer> index;
+    private ForkJoinPool buildPool;
     private float[][] queries;
     private int next;
 
@@ -54,10 +67,41 @@ public class VectorIndexBenchmark {
         for (int i = 0; i < size; i++) {
             payloads.add(i);
         }
+        buildPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        VectorIndex.Settings settings = VectorIndex.Settings.of(DIMS);
+        String graphDir = System.getProperty("junction.bench.graphDir");
+        Path saved = graphDir == null ? null : Path.of(graphDir).resolve("vector-index-" + size + "-m"
+                + settings.maxDegree() + "-b" + settings.beamWidth() + ".graph");
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
-        index = new VectorIndex<>(VectorIndex.Settings.of(DIMS));
-        index.addAll(list, payloads);
+        String how = "built";
+        index = null;
+        if (saved != null && Files.exists(saved)) {
+            try {
+                index = VectorIndex.load(settings, buildPool, saved, payloads, list, String::valueOf);
+                how = "loaded " + saved;
+            } catch (IOException e) {
+                System.out.println("[vector-index] rebuilding, cannot load " + saved + ": " + e.getMessage());
+            }
+        }
+        if (index == null) {
+            index = new VectorIndex<>(settings, buildPool);
+            index.addAll(list, payloads);
+        }
         double buildSeconds = (System.nanoTime() - start) / 1e9;
+        double buildCpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        if (saved != null && how.equals("built")) {
+            try {
+                Files.createDirectories(saved.getParent());
+                index.save(saved, String::valueOf);
+                how = "built, saved to " + saved;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        System.gc();
+        double heapGb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9;
         float[][] fresh = Arrays.copyOfRange(all, size, size + QUERIES / 2); // same topics, not stored
         queries = new float[QUERIES][];
         for (int i = 0; i < QUERIES; i++) {
@@ -86,14 +130,18 @@ public class VectorIndexBenchmark {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%n[vector-index] size=%d dims=%d graph=%s build=%.1fs recall@1=%.4f recall@10=%.4f "
-                        + "recall@1(paraphrase-like half)=%.4f (%d queries)%n", size, DIMS, index.usesGraph(), buildSeconds,
-                (double) hits1 / QUERIES, (double) hits10 / (QUERIES * 10.0), nearHits1 / (QUERIES / 2.0), QUERIES);
+        System.out.printf(Locale.ROOT, "%n[vector-index] size=%d dims=%d %s graph=%s (M=%d beam=%d overquery=%d) "
+                        + "wall=%.1fs cpu=%.1fs (%d threads) heap=%.2fGB recall@1=%.4f recall@10=%.4f "
+                        + "recall@1(paraphrase-like half)=%.4f (%d queries)%n", size, DIMS, how, index.usesGraph(),
+                settings.maxDegree(), settings.beamWidth(), settings.searchOverquery(), buildSeconds, buildCpuSeconds,
+                buildPool.getParallelism(), heapGb, (double) hits1 / QUERIES, (double) hits10 / (QUERIES * 10.0),
+                nearHits1 / (QUERIES / 2.0), QUERIES);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         index.close();
+        buildPool.shutdown();
     }
 
     @Benchmark
