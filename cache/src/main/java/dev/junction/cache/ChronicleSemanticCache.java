@@ -40,9 +40,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the exact tier. The semantic tier searches the namespace's {@link VectorIndex} (an exact SIMD scan while small, a
  * JVector graph once it grows), then applies the hit policy to the nearest candidates in order: similarity at or
  * above the threshold (the query's, else the configured one, else the one calibrated for the embedding model), the
- * producing model's quality at or above the query's floor, and the {@link PromptGuard}; finally, when the guard is on,
- * a hit is refused as ambiguous if another entry for a different prompt that the guard also accepts lies within
- * {@code ambiguityMargin} of it (counted as a guard reject). Entries are never served to
+ * producing model's quality at or above the query's floor. The nearest entry passing those is the only candidate: it
+ * is refused when the {@link PromptGuard} (if on) rejects it, or as ambiguous when another live entry for a different
+ * prompt lies within {@code ambiguityMargin} of it (both counted as guard rejects); a farther entry is never served in
+ * place of a refused nearer one. Entries are never served to
  * another tenant: the tenant is part of both the key and the index's namespace, and is checked again on read.
  *
  * <p>Expiry: an entry is served until {@code min(expiresAt, createdAt + maxTtl)}; expired entries are removed when
@@ -369,11 +370,10 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                         || !entry.namespace().equals(query.namespace())) {
                     continue;
                 }
-                if (config.guardEnabled() && query.prompt() != null && !guard.compatible(query.prompt(), entry.prompt())) {
-                    guardRejects.increment();
-                    continue;
-                }
-                if (config.guardEnabled() && ambiguous(query, neighbors, i, entry)) {
+                // The nearest servable entry decides: when the guard or the margin refuses it, no farther entry is
+                // served in its place (fewer wrong hits for a few correct ones on Quora half A; see cache/EVAL.md).
+                if ((config.guardEnabled() && query.prompt() != null && !guard.compatible(query.prompt(), entry.prompt()))
+                        || ambiguous(query, neighbors, i, entry)) {
                     guardRejects.increment();
                     break;
                 }
@@ -388,9 +388,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     }
 
     /**
-     * Whether another live entry of the tenant, for a different prompt that the guard would also accept, lies within
-     * {@code ambiguityMargin} of the best one: the query is then as close to two different questions, and serving
-     * either is a guess.
+     * Whether another live entry of the tenant, for a different prompt, lies within {@code ambiguityMargin} of the
+     * entry about to be served, or nearer than it (an entry skipped for its model's quality): the query is then as
+     * close to two different questions, and serving either is a guess.
      */
     private boolean ambiguous(CacheQuery query, List<VectorIndex.Neighbor<Meta>> neighbors, int best, CacheEntry entry) {
         double margin = config.ambiguityMargin();
@@ -398,14 +398,13 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             return false;
         }
         double floor = neighbors.get(best).similarity() - margin;
-        for (int j = best + 1; j < neighbors.size() && neighbors.get(j).similarity() >= floor; j++) {
+        for (int j = 0; j < neighbors.size() && neighbors.get(j).similarity() >= floor; j++) {
             Meta other = neighbors.get(j).payload();
-            if (other.removed || !other.tenantId.equals(query.tenantId()) || expired(other, query.now())) {
+            if (j == best || other.removed || !other.tenantId.equals(query.tenantId()) || expired(other, query.now())) {
                 continue;
             }
             CacheEntry rival = read(other);
-            if (rival != null && !rival.prompt().equals(entry.prompt())
-                    && (query.prompt() == null || guard.compatible(query.prompt(), rival.prompt()))) {
+            if (rival != null && !rival.prompt().equals(entry.prompt())) {
                 return true;
             }
         }

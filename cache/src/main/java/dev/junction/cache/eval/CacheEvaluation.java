@@ -81,6 +81,17 @@ public final class CacheEvaluation {
                               int wrong, int misses, int duplicateOriginHits) {
     }
 
+    /**
+     * Where wrong hits come from, before any policy: for how many paraphrases the nearest stored origin (by cosine)
+     * is the query's own, and how many of the others are near-duplicates of the right origin (the two origins' cosine
+     * at least {@link #NEAR_DUPLICATE_COSINE}), which no threshold on the query can tell apart.
+     */
+    public record NearestOrigin(int queries, int nearestIsOwn, int wrongNearDuplicates) {
+    }
+
+    /** Two stored origins at least this similar count as near-duplicates in {@link NearestOrigin}: 0.9. */
+    public static final double NEAR_DUPLICATE_COSINE = 0.9;
+
     /** Confusion counts of a pair-level hit decision. */
     public record PairMetrics(double threshold, boolean guard, long truePositives, long falsePositives,
                               long falseNegatives, long trueNegatives) {
@@ -119,14 +130,18 @@ public final class CacheEvaluation {
     }
 
     /** Everything, printable as a table or JSON. */
-    public record Report(String embedderId, double defaultThreshold, List<GptCacheRow> gptcache, QqpResult qqp,
-                         List<NegationRow> negation) {
+    public record Report(String embedderId, double defaultThreshold, NearestOrigin nearestOrigin,
+                         List<GptCacheRow> gptcache, QqpResult qqp, List<NegationRow> negation) {
 
         public String toTable() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "Junction semantic cache evaluation — embedder %s, default policy: "
                     + "cosine >= %.3f + guard%n%n", embedderId, defaultThreshold));
             b.append("1. GPTCache benchmark (gptcache_mock_paraphrases.json: 999 origins stored, 999 paraphrases queried)\n");
+            b.append(String.format(Locale.ROOT, "   nearest origin by cosine is the query's own: %d of %d; of the %d others, "
+                    + "%d are near-duplicates of the right origin (origins' cosine >= %.2f)%n", nearestOrigin.nearestIsOwn(),
+                    nearestOrigin.queries(), nearestOrigin.queries() - nearestOrigin.nearestIsOwn(),
+                    nearestOrigin.wrongNearDuplicates(), NEAR_DUPLICATE_COSINE));
             b.append(String.format(Locale.ROOT, "%-44s %8s %6s %7s %8s %6s %7s %9s%n", "policy", "cosine>=", "guard",
                     "margin", "correct", "wrong", "misses", "(dup-org)"));
             for (GptCacheRow r : gptcache) {
@@ -179,7 +194,9 @@ public final class CacheEvaluation {
         public String toJson() {
             StringBuilder b = new StringBuilder("{");
             b.append("\"embedder\":\"").append(embedderId).append("\",\"defaultThreshold\":").append(num(defaultThreshold));
-            b.append(",\"gptcache\":{\"rows\":[");
+            b.append(",\"gptcache\":{\"nearestOrigin\":{\"queries\":").append(nearestOrigin.queries())
+                    .append(",\"nearestIsOwn\":").append(nearestOrigin.nearestIsOwn())
+                    .append(",\"wrongNearDuplicates\":").append(nearestOrigin.wrongNearDuplicates()).append("},\"rows\":[");
             for (int i = 0; i < gptcache.size(); i++) {
                 GptCacheRow r = gptcache.get(i);
                 b.append(i == 0 ? "" : ",").append("{\"policy\":\"").append(r.policy()).append("\",\"cosineThreshold\":")
@@ -243,23 +260,19 @@ public final class CacheEvaluation {
     public static Report run(Embedder embedder, Path dataDir, Options options, Consumer<String> progress) {
         double defaultThreshold = ChronicleCacheConfig.CALIBRATED_THRESHOLDS.getOrDefault(embedder.modelId(),
                 ChronicleCacheConfig.UNCALIBRATED_THRESHOLD);
-        List<GptCacheRow> gptcache = gptCache(embedder, readGptCache(dataDir.resolve("gptcache_mock_paraphrases.json")),
-                defaultThreshold, options, progress);
+        List<Pair> gptPairs = readGptCache(dataDir.resolve("gptcache_mock_paraphrases.json"));
+        Map<String, float[]> gptVectors = embed(embedder, texts(gptPairs), options.threads(), progress);
+        NearestOrigin nearest = nearestOrigin(gptPairs, gptVectors);
+        List<GptCacheRow> gptcache = gptCache(embedder, gptPairs, gptVectors, defaultThreshold);
         QqpResult qqp = qqp(embedder, readQqp(dataDir.resolve("qqp_pairs.json.gz")), defaultThreshold, options, progress);
         List<NegationRow> negation = negation(embedder, readTsv(dataDir.resolve("cannot_negation_pairs.tsv")),
                 defaultThreshold, options, progress);
-        return new Report(embedder.modelId(), defaultThreshold, gptcache, qqp, negation);
+        return new Report(embedder.modelId(), defaultThreshold, nearest, gptcache, qqp, negation);
     }
 
     /** GPTCache's benchmark through a real cache: each origin stored with its own answer, each paraphrase looked up. */
-    public static List<GptCacheRow> gptCache(Embedder embedder, List<Pair> pairs, double defaultThreshold, Options options,
-                                             Consumer<String> progress) {
-        List<String> texts = new ArrayList<>();
-        for (Pair p : pairs) {
-            texts.add(p.a());
-            texts.add(p.b());
-        }
-        Map<String, float[]> vectors = embed(embedder, texts, options.threads(), progress);
+    public static List<GptCacheRow> gptCache(Embedder embedder, List<Pair> pairs, Map<String, float[]> vectors,
+                                             double defaultThreshold) {
         List<GptCacheRow> rows = new ArrayList<>();
         Path dir;
         try {
@@ -268,7 +281,8 @@ public final class CacheEvaluation {
             throw new UncheckedIOException(e);
         }
         try {
-            double[][] variants = {{0, 0}, {1, 0}, {1, ChronicleCacheConfig.DEFAULT_AMBIGUITY_MARGIN}};
+            double margin0 = ChronicleCacheConfig.DEFAULT_AMBIGUITY_MARGIN;
+            double[][] variants = {{0, 0}, {0, margin0}, {1, 0}, {1, margin0}};
             for (double[] variant : variants) {
                 boolean guard = variant[0] == 1;
                 double margin = variant[1];
@@ -303,6 +317,40 @@ public final class CacheEvaluation {
         rows.sort(Comparator.comparing(GptCacheRow::policy).reversed().thenComparing(GptCacheRow::guard)
                 .thenComparingDouble(GptCacheRow::ambiguityMargin));
         return rows;
+    }
+
+    /** Which origin is nearest each paraphrase by plain cosine, over the distinct origins. */
+    public static NearestOrigin nearestOrigin(List<Pair> pairs, Map<String, float[]> vectors) {
+        List<String> origins = new ArrayList<>(new LinkedHashSet<>(pairs.stream().map(Pair::a).toList()));
+        int own = 0;
+        int nearDuplicates = 0;
+        for (Pair p : pairs) {
+            float[] q = vectors.get(p.b());
+            String best = null;
+            double bestSim = Double.NEGATIVE_INFINITY;
+            for (String o : origins) {
+                double sim = VectorMath.dot(q, vectors.get(o));
+                if (sim > bestSim) {
+                    bestSim = sim;
+                    best = o;
+                }
+            }
+            if (p.a().equals(best)) {
+                own++;
+            } else if (VectorMath.dot(vectors.get(best), vectors.get(p.a())) >= NEAR_DUPLICATE_COSINE) {
+                nearDuplicates++;
+            }
+        }
+        return new NearestOrigin(pairs.size(), own, nearDuplicates);
+    }
+
+    private static List<String> texts(List<Pair> pairs) {
+        List<String> texts = new ArrayList<>();
+        for (Pair p : pairs) {
+            texts.add(p.a());
+            texts.add(p.b());
+        }
+        return texts;
     }
 
     private static GptCacheRow runQueries(ChronicleSemanticCache cache, List<Pair> pairs, Map<String, float[]> vectors,
@@ -440,12 +488,7 @@ public final class CacheEvaluation {
     }
 
     private static Scored score(Embedder embedder, List<Pair> pairs, Options options, Consumer<String> progress) {
-        List<String> texts = new ArrayList<>();
-        for (Pair p : pairs) {
-            texts.add(p.a());
-            texts.add(p.b());
-        }
-        Map<String, float[]> vectors = embed(embedder, texts, options.threads(), progress);
+        Map<String, float[]> vectors = embed(embedder, texts(pairs), options.threads(), progress);
         PromptGuard guard = PromptGuard.standard();
         Scored s = new Scored(pairs.size());
         for (int i = 0; i < pairs.size(); i++) {

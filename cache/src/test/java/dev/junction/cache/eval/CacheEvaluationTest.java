@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +21,9 @@ class CacheEvaluationTest {
                 new CacheEvaluation.Pair("how do I reset my password", "how do I reset my password please", 1),
                 new CacheEvaluation.Pair("what is the refund policy for shoes", "what is the refund policy for shoes today", 1),
                 new CacheEvaluation.Pair("best pizza dough recipe", "completely unrelated question about taxes", 1));
-        List<CacheEvaluation.GptCacheRow> rows = CacheEvaluation.gptCache(new FakeEmbedder(), pairs, 0.8, options, s -> { });
-        assertEquals(10, rows.size(), "default policy + 3 thresholds x 3 variants");
+        FakeEmbedder embedder = new FakeEmbedder();
+        List<CacheEvaluation.GptCacheRow> rows = CacheEvaluation.gptCache(embedder, pairs, vectors(embedder, pairs), 0.8);
+        assertEquals(13, rows.size(), "default policy + 3 thresholds x 4 variants");
         for (CacheEvaluation.GptCacheRow r : rows) {
             assertEquals(3, r.correct() + r.wrong() + r.misses());
         }
@@ -30,6 +33,30 @@ class CacheEvaluationTest {
         assertEquals(1, strict.correct());
         assertEquals(2, strict.misses());
         assertTrue(rows.stream().anyMatch(r -> !r.guard() && r.correct() == 2));
+    }
+
+    @Test
+    void nearestOriginCountsOwnAndNearDuplicateOrigins() {
+        List<CacheEvaluation.Pair> pairs = List.of(
+                new CacheEvaluation.Pair("how do I reset my password", "how do I reset my password please", 1),
+                // Its nearest origin is the first pair's, which shares most of its words: a near-duplicate miss-rank.
+                new CacheEvaluation.Pair("how do I reset my password now", "please how do I reset my password", 1),
+                new CacheEvaluation.Pair("best pizza dough recipe", "pizza dough recipe best", 1),
+                new CacheEvaluation.Pair("what is the capital of France", "cheap flights to oslo", 1));
+        FakeEmbedder embedder = new FakeEmbedder();
+        CacheEvaluation.NearestOrigin n = CacheEvaluation.nearestOrigin(pairs, vectors(embedder, pairs));
+        assertEquals(4, n.queries());
+        assertEquals(2, n.nearestIsOwn());
+        assertEquals(1, n.wrongNearDuplicates());
+    }
+
+    private static Map<String, float[]> vectors(FakeEmbedder embedder, List<CacheEvaluation.Pair> pairs) {
+        List<String> texts = new ArrayList<>();
+        for (CacheEvaluation.Pair p : pairs) {
+            texts.add(p.a());
+            texts.add(p.b());
+        }
+        return CacheEvaluation.embed(embedder, texts, 1, s -> { });
     }
 
     @Test
@@ -51,14 +78,17 @@ class CacheEvaluationTest {
         assertEquals(0.9, m.precision(), 1e-9);
         assertEquals(0.1, m.wrongHitRate(), 1e-9);
         assertEquals(10.0 / 900, m.falsePositiveRate(), 1e-9);
-        CacheEvaluation.Report report = new CacheEvaluation.Report("fake", 0.9,
+        CacheEvaluation.Report report = new CacheEvaluation.Report("fake", 0.9, new CacheEvaluation.NearestOrigin(999, 935, 42),
                 List.of(new CacheEvaluation.GptCacheRow("p", 0.9, true, 0.02, 1, 2, 3, 0)),
                 new CacheEvaluation.QqpResult(10, 10, 0.9, m, m, m, 0.95, null, null, m),
                 List.of(new CacheEvaluation.NegationRow(0.9, 10, 5, 1, 10, 0)));
         assertTrue(report.toTable().contains("GPTCache published, similarity 0.95"));
+        assertTrue(report.toTable().contains("is the query's own: 935 of 999; of the 64 others, 42 are near-duplicates"),
+                report.toTable());
         String json = report.toJson();
         assertTrue(json.startsWith("{\"embedder\":\"fake\"") && json.endsWith("]}"), json);
         assertTrue(json.contains("\"reportHalfThresholdNoGuard\":null"));
+        assertTrue(json.contains("\"nearestOrigin\":{\"queries\":999,\"nearestIsOwn\":935,\"wrongNearDuplicates\":42}"), json);
     }
 
     @Test
