@@ -1,8 +1,9 @@
 package dev.junction.embeddings;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -15,14 +16,16 @@ import dev.junction.spi.Embedder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -46,6 +49,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Network.</b> None: the model and tokenizer load from the class path or local files, and DJL's start-up
  * telemetry call is switched off before DJL loads (see {@code DjlOffline}).
  *
+ * <p><b>Cost.</b> Besides the model run, a call tokenizes (ids only, through DJL's native tokenizer) and pools. The
+ * inputs and the hidden states live in direct buffers reused across calls (one set kept per core, each
+ * {@code maxTokens × (dimensions + 3)} numbers, more for batches), so a call neither copies the model's output onto the
+ * heap nor leaves garbage that would evict the model from the CPU caches.
+ *
  * <p>Thread-safe: one instance serves all threads. Owns native memory: {@link #close()} it; any call after close
  * throws {@link IllegalStateException}.
  */
@@ -56,6 +64,8 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     private static final int CHARS_PER_TOKEN_BOUND = 16;
+    /** How many sets of run buffers are kept for reuse: one per core, since calls are CPU-bound. */
+    private static final int SPARE_BUFFERS = Runtime.getRuntime().availableProcessors();
 
     private final OnnxEmbedderConfig config;
     private final String modelId;
@@ -63,9 +73,11 @@ public final class OnnxEmbedder implements Embedder {
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
     private final String outputName;
+    private final Set<String> noRequestedOutputs = Set.of();
     private final boolean takesTokenTypes;
     private final int dimensions;
     private final Cache<String, float[]> memo;
+    private final ArrayBlockingQueue<RunBuffers> spare = new ArrayBlockingQueue<>(SPARE_BUFFERS);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -94,10 +106,11 @@ public final class OnnxEmbedder implements Embedder {
             this.takesTokenTypes = inputs.contains("token_type_ids");
             Map.Entry<String, NodeInfo> out = s.getOutputInfo().entrySet().iterator().next();
             this.outputName = out.getKey();
-            long[] shape = ((TensorInfo) out.getValue().getInfo()).getShape();
-            if (shape.length != 3 || shape[2] < 1) {
+            TensorInfo info = (TensorInfo) out.getValue().getInfo();
+            long[] shape = info.getShape();
+            if (shape.length != 3 || shape[2] < 1 || info.type != OnnxJavaType.FLOAT) {
                 throw new IllegalArgumentException("model " + model.id() + ": first output " + outputName
-                        + " must be [batch, tokens, dimensions], is " + Arrays.toString(shape));
+                        + " must be float [batch, tokens, dimensions], is " + info.type + " " + Arrays.toString(shape));
             }
             this.dimensions = (int) shape[2];
             this.session = s;
@@ -120,8 +133,11 @@ public final class OnnxEmbedder implements Embedder {
 
     private static HuggingFaceTokenizer loadTokenizer(EmbeddingModel model) {
         // The bundled MiniLM tokenizer.json pads and truncates to 128 tokens: both are switched off here, the
-        // embedder pads per batch and truncates head-and-tail itself.
-        Map<String, String> options = Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "true");
+        // embedder pads per batch and truncates head-and-tail itself. The Java-side text rewrites (lower-casing, accent
+        // stripping, prefix space) stay off: tokenize() calls the native tokenizer directly, and tokenizer.json's own
+        // normalizer does that work.
+        Map<String, String> options = Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "true",
+                "doLowerCase", "false", "stripAccents", "false", "addPrefixSpace", "false");
         try (InputStream in = model.openTokenizer()) {
             return HuggingFaceTokenizer.newInstance(in, options);
         } catch (IOException e) {
@@ -222,7 +238,7 @@ public final class OnnxEmbedder implements Embedder {
         lock.readLock().lock();
         try {
             ensureOpen();
-            return tokenizer.encode(text).getIds().length;
+            return tokenize(text).length;
         } finally {
             lock.readLock().unlock();
         }
@@ -260,8 +276,7 @@ public final class OnnxEmbedder implements Embedder {
             }
             t = t.substring(0, headEnd) + " " + t.substring(tailStart);
         }
-        Encoding encoding = tokenizer.encode(t);
-        long[] ids = encoding.getIds();
+        long[] ids = tokenize(t);
         if (ids.length <= window) {
             return ids;
         }
@@ -273,54 +288,81 @@ public final class OnnxEmbedder implements Embedder {
         return cut;
     }
 
+    /**
+     * The ids of {@code text}, special tokens added. Straight from DJL's native tokenizer: {@code
+     * HuggingFaceTokenizer.encode} also copies out the tokens as strings, word ids, masks and character spans, which
+     * cost a third of the tokenizing time and leave garbage that evicts the model from the caches.
+     */
+    private long[] tokenize(String text) {
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true);
+        try {
+            return TokenizersLibrary.LIB.getTokenIds(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+    }
+
     private List<float[]> run(List<long[]> batch) {
         int n = batch.size();
         int len = 0;
         for (long[] ids : batch) {
             len = Math.max(len, ids.length);
         }
-        long[] ids = new long[n * len];
-        long[] mask = new long[n * len];
-        for (int b = 0; b < n; b++) {
-            long[] row = batch.get(b);
-            System.arraycopy(row, 0, ids, b * len, row.length);
-            Arrays.fill(mask, b * len, b * len + row.length, 1L);
+        RunBuffers buffers = spare.poll();
+        if (buffers == null || buffers.tokens < n * len) {
+            buffers = new RunBuffers(Math.max(n * len, config.maxTokens()), dimensions);
         }
-        long[] shape = {n, len};
-        Map<String, OnnxTensor> inputs = new HashMap<>(4);
         try {
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-            if (takesTokenTypes) {
-                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * len]), shape));
+            LongBuffer ids = buffers.ids;
+            LongBuffer mask = buffers.mask;
+            for (int b = 0; b < n; b++) {
+                long[] row = batch.get(b);
+                int at = b * len;
+                ids.put(at, row);
+                for (int t = 0; t < len; t++) {
+                    boolean token = t < row.length;
+                    mask.put(at + t, token ? 1L : 0L);
+                    if (!token) {
+                        ids.put(at + t, 0L);
+                    }
+                }
             }
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
-                FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            long[] shape = {n, len};
+            try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids.slice(0, n * len), shape);
+                 OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask.slice(0, n * len), shape);
+                 OnnxTensor typesTensor = takesTokenTypes
+                         ? OnnxTensor.createTensor(env, buffers.types.slice(0, n * len), shape) : null;
+                 OnnxTensor hiddenTensor = OnnxTensor.createTensor(env, buffers.hidden.slice(0, n * len * dimensions),
+                         new long[] {n, len, dimensions})) {
+                // The output is pinned to buffers.hidden: the result owns nothing but must still be closed.
+                session.run(typesTensor == null
+                                ? Map.of("input_ids", idsTensor, "attention_mask", maskTensor)
+                                : Map.of("input_ids", idsTensor, "attention_mask", maskTensor, "token_type_ids", typesTensor),
+                        noRequestedOutputs, Map.of(outputName, hiddenTensor)).close();
                 List<float[]> out = new ArrayList<>(n);
                 for (int b = 0; b < n; b++) {
-                    out.add(pool(hidden, b, len, batch.get(b).length));
+                    out.add(pool(buffers, b * len, batch.get(b).length));
                 }
                 return out;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on model " + modelId + ": " + e.getMessage(), e);
         } finally {
-            for (OnnxTensor t : inputs.values()) {
-                t.close();
-            }
+            spare.offer(buffers);
         }
     }
 
-    private float[] pool(FloatBuffer hidden, int b, int len, int tokens) {
+    /** The pooled, L2-normalized vector of the sequence whose first token is row {@code firstRow} of the hidden states. */
+    private float[] pool(RunBuffers buffers, int firstRow, int tokens) {
         int dims = dimensions;
         float[] v = new float[dims];
-        int base = b * len * dims;
+        FloatBuffer hidden = buffers.hidden;
         if (config.model().pooling() == Pooling.CLS) {
-            hidden.get(base, v, 0, dims);
+            hidden.get(firstRow * dims, v, 0, dims);
         } else {
-            float[] row = new float[dims];
+            float[] row = buffers.row;
             for (int t = 0; t < tokens; t++) {
-                hidden.get(base + t * dims, row, 0, dims);
+                hidden.get((firstRow + t) * dims, row, 0, dims);
                 for (int d = 0; d < dims; d++) {
                     v[d] += row[d];
                 }
@@ -336,6 +378,32 @@ public final class OnnxEmbedder implements Embedder {
             v[d] *= inv;
         }
         return v;
+    }
+
+    /**
+     * Direct, native-order buffers for one run: ONNX Runtime reads the inputs and writes the hidden states in place, with
+     * no copy on either side. {@code types} stays all zeros. Used by one call at a time.
+     */
+    private static final class RunBuffers {
+        final int tokens;
+        final LongBuffer ids;
+        final LongBuffer mask;
+        final LongBuffer types;
+        final FloatBuffer hidden;
+        final float[] row;
+
+        RunBuffers(int tokens, int dimensions) {
+            this.tokens = tokens;
+            this.ids = direct(8L * tokens).asLongBuffer();
+            this.mask = direct(8L * tokens).asLongBuffer();
+            this.types = direct(8L * tokens).asLongBuffer();
+            this.hidden = direct(4L * tokens * dimensions).asFloatBuffer();
+            this.row = new float[dimensions];
+        }
+
+        private static ByteBuffer direct(long bytes) {
+            return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+        }
     }
 
     private void ensureOpen() {
@@ -355,6 +423,7 @@ public final class OnnxEmbedder implements Embedder {
             closed = true;
             closeQuietly(session);
             tokenizer.close();
+            spare.clear();
             if (memo != null) {
                 memo.invalidateAll();
             }
