@@ -14,8 +14,8 @@ import java.util.Set;
  * "Python" vs "Java").
  *
  * <p>Rules, each symmetric: both prompts or neither must carry a negation cue (not, no, never, n't, cannot, without,
- * ...; a sentence-initial "No," answer particle does not count); the same set of numbers (digits and cardinal number
- * words two to ninety, "1,000" = "1000"); the same set of
+ * ...; a sentence-initial "No," answer particle does not count); the same set of numbers (digits, versions and cardinal
+ * number words two to ninety; "1,000" = "1000", "v2.10.0" = "2.10.0", "2.0" = "2", but "3.10" is not "3.1"); the same set of
  * date words (months, weekdays, today/tomorrow/yesterday); and every named entity of one (a capitalized word not
  * starting a sentence, or an acronym) must occur as a word in the other, whatever its case. Texts written in title
  * case only contribute acronyms as entities.
@@ -107,7 +107,7 @@ public final class PromptGuard {
                 }
                 boolean initial = start;
                 start = false;
-                if (initial || t.equals("I") || Character.isDigit(t.charAt(0))) {
+                if (initial || t.equals("I") || isNumber(t)) {
                     continue;
                 }
                 alphabetic++;
@@ -125,7 +125,7 @@ public final class PromptGuard {
                 }
                 String lower = t.toLowerCase(Locale.ROOT);
                 words.add(lower);
-                if (Character.isDigit(t.charAt(0))) {
+                if (isNumber(t)) {
                     numbers.add(normalizeNumber(t));
                     sentenceStart = false;
                     continue;
@@ -162,18 +162,24 @@ public final class PromptGuard {
         }
     }
 
+    /** A number ("1,000", "3.10") or a version ("v2", "v2.10.0"). */
+    private static boolean isNumber(String t) {
+        char c = t.charAt(0);
+        return Character.isDigit(c) || ((c == 'v' || c == 'V') && t.length() > 1 && Character.isDigit(t.charAt(1)));
+    }
+
+    /**
+     * "1,000" = "1000", "v2.10.0" = "2.10.0", "2.0" = "2"; other decimals stay as written, since "3.10" and "3.1" are
+     * different versions.
+     */
     private static String normalizeNumber(String t) {
         String s = t.replace(",", "");
+        if (!Character.isDigit(s.charAt(0))) {
+            s = s.substring(1);
+        }
         int dot = s.indexOf('.');
-        if (dot >= 0) {
-            int end = s.length();
-            while (end > dot + 1 && s.charAt(end - 1) == '0') {
-                end--;
-            }
-            if (end == dot + 1) {
-                end = dot;
-            }
-            s = s.substring(0, end);
+        if (dot >= 0 && s.indexOf('.', dot + 1) < 0 && s.chars().skip(dot + 1).allMatch(ch -> ch == '0')) {
+            s = s.substring(0, dot);
         }
         return s;
     }
@@ -190,7 +196,8 @@ public final class PromptGuard {
             char c = text.charAt(i);
             if (Character.isLetterOrDigit(c)) {
                 int start = i;
-                boolean digits = Character.isDigit(c);
+                boolean digits = Character.isDigit(c)
+                        || ((c == 'v' || c == 'V') && i + 1 < n && Character.isDigit(text.charAt(i + 1)));
                 i++;
                 while (i < n) {
                     char d = text.charAt(i);

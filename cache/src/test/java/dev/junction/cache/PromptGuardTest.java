@@ -37,6 +37,14 @@ class PromptGuardTest {
     }
 
     @Test
+    void versionsCompareAsWrittenWhateverTheirPrefix() {
+        assertEquals(NUMBERS, guard.check("What is new in Python 3.10?", "What is new in Python 3.1?"));
+        assertEquals(COMPATIBLE, guard.check("It is not available in version 2.10.0.", "No, it doesn't exist in v2.10.0."));
+        assertEquals(NUMBERS, guard.check("Breaking changes in v2.10.0", "Breaking changes in v2.11.0"));
+        assertEquals(COMPATIBLE, guard.check("Upgrade to Java 21.0", "upgrade to java 21"));
+    }
+
+    @Test
     void dateDifferencesAreRefused() {
         assertEquals(DATES, guard.check("Weather in Paris tomorrow", "Weather in Paris today"));
         assertEquals(DATES, guard.check("Events in January", "Events in March"));
