@@ -20,9 +20,11 @@ import java.util.List;
  *
  * <p>Writes six heads: {@code default} (all MMLU + GSM8K; the runtime head and MT-Bench's out-of-distribution head)
  * and {@code fold-0..fold-4} (MMLU + GSM8K without that fold, by {@link Folds}), so {@code junction eval-router} can
- * score every prompt with a head that never saw it. MT-Bench is never trained on.
+ * score every prompt with a head that never saw it. MT-Bench is never trained on. Each head's learning rate, L2 and
+ * number of epochs are chosen on an inner fold of its own training data ({@link #trainSelected}); passing a learning
+ * rate and an L2 fixes them (the epochs are still chosen).
  *
- * <p>Usage: {@code TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs]}.
+ * <p>Usage: {@code TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs] [learning-rate] [l2]}.
  */
 public final class TrainRouteLlm {
 
@@ -31,14 +33,16 @@ public final class TrainRouteLlm {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs]");
+            System.err.println("usage: TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs] [learning-rate] [l2]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         Path output = Path.of(args[1]);
         IrtTrainer.Settings d = IrtTrainer.Settings.defaults();
         IrtTrainer.Settings settings = new IrtTrainer.Settings(args.length > 2 ? Integer.parseInt(args[2]) : d.hidden(),
-                args.length > 3 ? Integer.parseInt(args[3]) : d.epochs(), d.batchSize(), d.learningRate(), d.l2(), d.seed());
+                args.length > 3 ? Integer.parseInt(args[3]) : d.epochs(), d.batchSize(),
+                args.length > 4 ? Double.parseDouble(args[4]) : d.learningRate(), args.length > 5 ? Double.parseDouble(args[5]) : d.l2(),
+                d.seed());
         RouteLlmData data = RouteLlmData.load(dir);
         System.out.printf("MMLU %d, GSM8K %d, MT-Bench %d prompts%n", data.mmlu().size(), data.gsm8k().size(),
                 data.mtBench().size());
@@ -72,20 +76,22 @@ public final class TrainRouteLlm {
             List<String> models = List.of(RouteLlmData.WEAK, RouteLlmData.STRONG);
             float[] noCosts = new float[models.size()];
 
+            List<IrtTrainer.Settings> grid = args.length > 5 ? List.of(settings) : List.of(
+                    new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-3, 1e-4, d.seed()),
+                    new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-2, 1e-4, d.seed()),
+                    new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-2, 1e-3, d.seed()));
+            boolean[] isGsm = new boolean[train.size()];
+            for (int i = data.mmlu().size(); i < train.size(); i++) {
+                isGsm[i] = true;
+            }
             List<QualityWeights.Head> heads = new ArrayList<>();
             System.out.println("training head default on all MMLU + GSM8K");
-            heads.add(IrtTrainer.train("default", "routellm mmlu+gsm8k (all folds); never mt-bench", examples, models,
-                    noCosts, settings));
+            heads.add(trainSelected("default", "routellm mmlu+gsm8k (all folds); never mt-bench", examples, fold, isGsm,
+                    -1, models, noCosts, grid));
             for (int f = 0; f < Folds.K; f++) {
-                List<IrtTrainer.Example> subset = new ArrayList<>();
-                for (int i = 0; i < examples.size(); i++) {
-                    if (fold[i] != f) {
-                        subset.add(examples.get(i));
-                    }
-                }
-                System.out.println("training head " + Folds.headName(f) + " on " + subset.size() + " prompts");
-                heads.add(IrtTrainer.train(Folds.headName(f), "routellm mmlu+gsm8k without fold " + f + " of " + Folds.RULE,
-                        subset, models, noCosts, settings));
+                System.out.println("training head " + Folds.headName(f) + " without fold " + f);
+                heads.add(trainSelected(Folds.headName(f), "routellm mmlu+gsm8k without fold " + f + " of " + Folds.RULE,
+                        examples, fold, isGsm, f, models, noCosts, grid));
             }
             QualityWeights weights = new QualityWeights(embedder.modelId(), dims, embeddingMean, stats[0], stats[1],
                     Folds.RULE, heads);
@@ -102,6 +108,93 @@ public final class TrainRouteLlm {
                     foldHeads);
             report("mt-bench", data.mtBench(), mtEmbeddings, p -> 0, new QualityHead[] {new QualityHead(weights, "default")});
         }
+    }
+
+    /**
+     * GSM8K prompts are seen this many times per epoch: they are 1,307 against 14,037 MMLU prompts, and without it the
+     * shared network fits MMLU's subjects and little of what makes one arithmetic problem harder than another.
+     */
+    private static final int GSM8K_COPIES = 4;
+    /** Epoch counts tried: multiples of this; fewer choices keep the small inner GSM8K fold from picking noise. */
+    private static final int EPOCH_STEP = 3;
+
+    /**
+     * Trains a head on the examples outside fold {@code heldOut} (-1: all) with the settings and number of epochs that
+     * did best on an inner validation fold of those examples: {@code heldOut + 1 mod K} (fold 0 for the default head).
+     * The criterion is the mean of the inner fold's MMLU and GSM8K APGR, so the held-out fold never picks anything.
+     */
+    private static QualityWeights.Head trainSelected(String name, String trainedOn, List<IrtTrainer.Example> examples,
+                                                     int[] fold, boolean[] isGsm, int heldOut, List<String> models,
+                                                     float[] costs, List<IrtTrainer.Settings> grid) {
+        int inner = heldOut < 0 ? 0 : (heldOut + 1) % Folds.K;
+        List<IrtTrainer.Example> all = new ArrayList<>();
+        List<IrtTrainer.Example> innerTrain = new ArrayList<>();
+        List<IrtTrainer.Example> innerMmlu = new ArrayList<>();
+        List<IrtTrainer.Example> innerGsm = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            if (fold[i] == heldOut) {
+                continue;
+            }
+            int copies = isGsm[i] ? GSM8K_COPIES : 1;
+            for (int c = 0; c < copies; c++) {
+                all.add(examples.get(i));
+            }
+            if (fold[i] != inner) {
+                for (int c = 0; c < copies; c++) {
+                    innerTrain.add(examples.get(i));
+                }
+            } else {
+                (isGsm[i] ? innerGsm : innerMmlu).add(examples.get(i));
+            }
+        }
+        IrtTrainer.Settings best = grid.get(0);
+        int bestEpochs = best.epochs();
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (IrtTrainer.Settings candidate : grid) {
+            double[] scoreByEpoch = new double[candidate.epochs() + 1];
+            IrtTrainer.train(name + "-inner", "inner", innerTrain, models, costs, candidate, (head, epoch) ->
+                    scoreByEpoch[epoch] = (apgr(head, innerMmlu) + apgr(head, innerGsm)) / 2);
+            for (int e = EPOCH_STEP; e <= candidate.epochs(); e += EPOCH_STEP) {
+                System.out.printf("  %s lr %g l2 %g epoch %d: inner fold %d APGR %.4f%n", name, candidate.learningRate(),
+                        candidate.l2(), e, inner, scoreByEpoch[e]);
+                if (scoreByEpoch[e] > bestScore) {
+                    bestScore = scoreByEpoch[e];
+                    best = candidate;
+                    bestEpochs = e;
+                }
+            }
+        }
+        IrtTrainer.Settings chosen = new IrtTrainer.Settings(best.hidden(), bestEpochs, best.batchSize(),
+                best.learningRate(), best.l2(), best.seed());
+        String how = String.format(java.util.Locale.ROOT, "; lr %g, l2 %g, %d epochs chosen on inner fold %d",
+                chosen.learningRate(), chosen.l2(), chosen.epochs(), inner);
+        System.out.println("  " + name + how);
+        return IrtTrainer.train(name, trainedOn + how, all, models, costs, chosen);
+    }
+
+    /** The APGR of routing {@code examples} (labels: weak, strong) by a head's P(strong) - P(weak). */
+    private static double apgr(QualityWeights.Head head, List<IrtTrainer.Example> examples) {
+        int n = examples.size();
+        double[] weak = new double[n];
+        double[] strong = new double[n];
+        double[] score = new double[n];
+        for (int i = 0; i < n; i++) {
+            IrtTrainer.Example e = examples.get(i);
+            double z = IrtTrainer.ease(head, e.x());
+            weak[i] = e.labels()[0];
+            strong[i] = e.labels()[1];
+            score[i] = probability(head.models().get(1), e, z) - probability(head.models().get(0), e, z);
+        }
+        return RouterMetrics.of(weak, strong, score).apgr();
+    }
+
+    private static double probability(QualityWeights.ModelAbility m, IrtTrainer.Example e, double z) {
+        double logit = m.discrimination() * z + m.abilityByCategory()[e.category().ordinal()];
+        float[] u = m.embeddingWeights();
+        for (int i = 0; i < u.length; i++) {
+            logit += u[i] * e.x()[i];
+        }
+        return 1 / (1 + Math.exp(-logit));
     }
 
     private static void report(String name, List<RoutedPrompt> prompts, List<float[]> embeddings,

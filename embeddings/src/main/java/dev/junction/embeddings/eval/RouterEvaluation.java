@@ -212,7 +212,8 @@ public final class RouterEvaluation {
             QualityWeights.ModelAbility strong = require(head, RouteLlmData.STRONG);
             double z = head.ease(embeddings.get(i), p.prompt());
             TaskCategory c = PromptFeatures.category(p.prompt(), PromptFeatures.estimateTokens(p.prompt()));
-            score[i] = QualityHead.probability(strong, c, z) - QualityHead.probability(weak, c, z);
+            float[] e = embeddings.get(i);
+            score[i] = head.probability(strong, c, z, e) - head.probability(weak, c, z, e);
         }
         return score;
     }

@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * small network trained with Deeplearning4j (module {@code training}) and evaluated here in plain Java. A model gets a
  * discrimination {@code a} and an ability {@code b_c} per category; it answers well with probability
  * {@code sigmoid(a z + b_c)}. Models in the training data use their trained parameters (matched by model id, with or
- * without the organisation prefix, ignoring case). Any other model is placed from its catalog quality score
+ * without the organisation prefix, ignoring case), which add their own linear read-out {@code u · e} of the prompt's
+ * embedding: one shared ease cannot say on which prompts one model beats another, and that difference is exactly what
+ * routing between them needs. Any other model is placed from its catalog quality score
  * {@code q_c} ({@link ModelDescriptor#quality()}): {@code a} is the trained models' mean and {@code b_c} is solved so
  * that the model's mean predicted success over the training prompts of category {@code c} equals {@code q_c} (a
  * missing category falls back to GENERAL, then to the mean of the given scores, then to the trained models' mean
@@ -30,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * turns "how hard is this prompt" and "how good is this model" into that probability.
  *
  * <p>Cost: {@link #assess} is one {@code hidden x (dims + 7)} matrix-vector product (Vector API when available);
- * {@link #predict} is a map lookup and a sigmoid. Thread-safe.
+ * {@link #predict} is a map lookup and a sigmoid, plus one {@code dims}-long dot product for a trained model.
+ * Thread-safe.
  */
 public final class IrtQualityPredictor implements QualityPredictor {
 
@@ -79,11 +82,12 @@ public final class IrtQualityPredictor implements QualityPredictor {
         int c = prompt.category().ordinal();
         Placement placed = placements.get(model.id());
         if (placed == null || placed.quality() != model.quality() && !placed.quality().equals(model.quality())) {
-            placed = new Placement(model.quality(), place(model));
+            placed = new Placement(model.quality(), place(model), trained(model));
             placements.put(model.id(), placed);
         }
         float[] p = placed.parameters();
-        return QualityHead.sigmoid(p[0] * z + p[1 + c]);
+        double readOut = placed.trained() == null ? 0 : head.readOut(placed.trained(), prompt.embedding());
+        return QualityHead.sigmoid(p[0] * z + p[1 + c] + readOut);
     }
 
     /** {@code [a, b_0 .. b_C-1]} for {@code model}. */
@@ -160,8 +164,11 @@ public final class IrtQualityPredictor implements QualityPredictor {
         return (float) ((lo + hi) / 2);
     }
 
-    /** A model's parameters {@code [a, b_0 .. b_C-1]} and the catalog scores they were placed from. */
-    private record Placement(Map<TaskCategory, Double> quality, float[] parameters) {
+    /**
+     * A model's parameters {@code [a, b_0 .. b_C-1]}, the catalog scores they were placed from, and its trained
+     * parameters (null for a model placed from its catalog scores).
+     */
+    private record Placement(Map<TaskCategory, Double> quality, float[] parameters, QualityWeights.ModelAbility trained) {
     }
 
     @Override

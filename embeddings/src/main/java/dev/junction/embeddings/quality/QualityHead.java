@@ -67,9 +67,22 @@ public final class QualityHead {
         return z;
     }
 
-    /** The probability that trained model {@code m} answers a prompt of ease {@code z} in category {@code c} well. */
-    public static double probability(QualityWeights.ModelAbility m, TaskCategory c, double z) {
-        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()]);
+    /**
+     * The probability that trained model {@code m} answers well a prompt of ease {@code z} in category {@code c} with
+     * {@code embedding} (null or of another length: the training mean).
+     */
+    public double probability(QualityWeights.ModelAbility m, TaskCategory c, double z, float[] embedding) {
+        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()] + readOut(m, embedding));
+    }
+
+    /** {@code u_m · e}, model {@code m}'s own read-out of the embedding; 0 when it has none. */
+    double readOut(QualityWeights.ModelAbility m, float[] embedding) {
+        float[] u = m.embeddingWeights();
+        if (u.length == 0) {
+            return 0;
+        }
+        float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
+        return Dot.dot(u, 0, e, dims);
     }
 
     static double sigmoid(double t) {

@@ -21,8 +21,9 @@ import java.util.Objects;
  * <p>Input {@code x} = the prompt's embedding ({@link #embeddingDims()} floats, from embedder {@link #embedderId()})
  * followed by the {@link PromptFeatures} standardized with {@link #featureMean()}/{@link #featureStd()}. A head maps it
  * to the prompt's ease {@code z = w2 · relu(W1 x + b1) + b2} (its difficulty is {@code -z}) and gives each trained
- * model {@code m} the probability {@code sigmoid(a_m z + b_m,c)} of answering well, with {@code a_m} the model's
- * discrimination and {@code b_m,c} its ability in task category {@code c}. Each head also keeps quantiles of {@code z}
+ * model {@code m} the probability {@code sigmoid(a_m z + b_m,c + u_m · e)} of answering well, with {@code a_m} the
+ * model's discrimination, {@code b_m,c} its ability in task category {@code c} and {@code u_m} its own linear read-out
+ * of the prompt's embedding {@code e} (what this model, unlike the others, is good or bad at). Each head also keeps quantiles of {@code z}
  * per category over its training prompts, to place models it never saw (see {@link IrtQualityPredictor}).
  *
  * <p>Several heads share a file so that an evaluation can use, for each prompt, a head that never saw it (the
@@ -42,8 +43,11 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
 
     /** The class-path resource of the shipped weights. */
     public static final String DEFAULT_RESOURCE = "/dev/junction/embeddings/quality/default-quality-weights.bin";
-    /** The format version this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format version this code writes and reads. Version 2 added each trained model's embedding read-out
+     * ({@link ModelAbility#embeddingWeights()}); version 1 files must be retrained.
+     */
+    public static final int FORMAT_VERSION = 2;
     private static final int MAGIC = 0x4A515057; // "JQPW"
 
     public QualityWeights {
@@ -60,6 +64,12 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
             throw new IllegalArgumentException("feature statistics must have " + PromptFeatures.COUNT + " values");
         }
         for (Head h : heads) {
+            for (ModelAbility m : h.models()) {
+                if (m.embeddingWeights().length != 0 && m.embeddingWeights().length != embeddingDims) {
+                    throw new IllegalArgumentException("head " + h.name() + ", model " + m.name() + ": embeddingWeights has "
+                            + m.embeddingWeights().length + " values, expected 0 or " + embeddingDims);
+                }
+            }
             if (h.w1().length != h.hidden() * (embeddingDims + PromptFeatures.COUNT)) {
                 throw new IllegalArgumentException("head " + h.name() + ": W1 has " + h.w1().length + " values, expected "
                         + h.hidden() * (embeddingDims + PromptFeatures.COUNT));
@@ -129,10 +139,13 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
      * @param discrimination    {@code a_m}
      * @param abilityByCategory {@code b_m,c} per {@link TaskCategory} ordinal
      * @param meanCostUsd       its mean cost per prompt in the training data, or 0 when unknown
+     * @param embeddingWeights  {@code u_m}, its read-out of the prompt's embedding added to the logit; empty for none
      */
-    public record ModelAbility(String name, float discrimination, float[] abilityByCategory, float meanCostUsd) {
+    public record ModelAbility(String name, float discrimination, float[] abilityByCategory, float meanCostUsd,
+                               float[] embeddingWeights) {
         public ModelAbility {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(embeddingWeights, "embeddingWeights");
             if (abilityByCategory.length != TaskCategory.values().length) {
                 throw new IllegalArgumentException(name + ": abilityByCategory needs one value per task category");
             }
@@ -168,7 +181,8 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
         int version = d.readInt();
         if (version != FORMAT_VERSION) {
             throw new IOException("quality-weights format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ")");
+                    + FORMAT_VERSION + ")" + (version < FORMAT_VERSION ? ": the file predates per-model embedding "
+                    + "read-outs; retrain it with the training module (TrainRouteLlm or Calibrate)" : ""));
         }
         String embedderId = d.readUTF();
         int dims = d.readInt();
@@ -190,7 +204,8 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
             int modelCount = d.readInt();
             List<ModelAbility> models = new ArrayList<>(modelCount);
             for (int m = 0; m < modelCount; m++) {
-                models.add(new ModelAbility(d.readUTF(), d.readFloat(), floats(d, categories), d.readFloat()));
+                models.add(new ModelAbility(d.readUTF(), d.readFloat(), floats(d, categories), d.readFloat(),
+                        floats(d, d.readInt())));
             }
             float[][] quantiles = new float[categories][];
             for (int c = 0; c < categories; c++) {
@@ -238,6 +253,8 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
                 d.writeFloat(m.discrimination());
                 writeFloats(d, m.abilityByCategory());
                 d.writeFloat(m.meanCostUsd());
+                d.writeInt(m.embeddingWeights().length);
+                writeFloats(d, m.embeddingWeights());
             }
             for (float[] q : h.zQuantiles()) {
                 d.writeInt(q.length);

@@ -46,6 +46,25 @@ class IrtQualityPredictorTest {
     }
 
     @Test
+    void trainedModelsAddTheirOwnReadOutOfTheEmbedding() {
+        IrtQualityPredictor withReadOut = new IrtQualityPredictor(TestWeights.withReadOut(
+                TestWeights.linearOnFirstDimension("e", 4, 2, List.of("default"), WEAK, STRONG), STRONG,
+                new float[] {0, 3, 0, 0}), "default");
+        // Same ease (first dimension 0), different second dimension: only the strong model's read-out sees it.
+        PromptAssessment a = withReadOut.assess(ChatRequest.ofUser("hi"), new float[] {0, 1, 0, 0});
+        PromptAssessment b = withReadOut.assess(ChatRequest.ofUser("hi"), new float[] {0, -1, 0, 0});
+        assertEquals(a.difficulty(), b.difficulty(), 1e-9);
+        ModelDescriptor strong = model("openai", STRONG, Map.of());
+        ModelDescriptor weak = model("together", WEAK, Map.of());
+        assertEquals(1 / (1 + Math.exp(-(1 + 3))), withReadOut.predict(a, strong), 1e-6);
+        assertEquals(1 / (1 + Math.exp(-(1 - 3))), withReadOut.predict(b, strong), 1e-6);
+        assertEquals(withReadOut.predict(a, weak), withReadOut.predict(b, weak), 1e-12);
+        // Without an embedding the read-out sees the training mean (zeros here).
+        PromptAssessment none = withReadOut.assess(ChatRequest.ofUser("hi"), null);
+        assertEquals(1 / (1 + Math.exp(-1)), withReadOut.predict(none, strong), 1e-6);
+    }
+
+    @Test
     void unseenModelsArePlacedByTheirCatalogScore() {
         PromptAssessment p = predictor.assess(ChatRequest.ofUser("Tell me about rivers."), null);
         assertEquals(TaskCategory.GENERAL, p.category());

@@ -50,6 +50,24 @@ class QualityWeightsTest {
     }
 
     @Test
+    void formatVersionOneFilesAskToBeRetrained() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TestWeights.random(1).write(out);
+        byte[] bytes = out.toByteArray();
+        bytes[7] = 1;
+        IOException e = assertThrows(IOException.class, () -> QualityWeights.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("retrain"), e.getMessage());
+    }
+
+    @Test
+    void readOutMustMatchTheEmbeddingLength() {
+        QualityWeights w = TestWeights.random(3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestWeights.withReadOut(w, "b", new float[w.embeddingDims() + 1]));
+        assertTrue(e.getMessage().contains("embeddingWeights"), e.getMessage());
+    }
+
+    @Test
     void unknownHeadNamesTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TestWeights.random(2).head("nope"));
         assertTrue(e.getMessage().contains("fold-0"), e.getMessage());
@@ -80,6 +98,7 @@ class QualityWeightsTest {
                 assertEquals(x.models().get(m).discrimination(), y.models().get(m).discrimination());
                 assertArrayEquals(x.models().get(m).abilityByCategory(), y.models().get(m).abilityByCategory());
                 assertEquals(x.models().get(m).meanCostUsd(), y.models().get(m).meanCostUsd());
+                assertArrayEquals(x.models().get(m).embeddingWeights(), y.models().get(m).embeddingWeights());
             }
         }
     }

@@ -39,10 +39,26 @@ public final class TestWeights {
                 dev.junction.embeddings.eval.Folds.RULE, heads);
     }
 
+    /** The same weights with {@code model}'s embedding read-out set to {@code u} in every head. */
+    public static QualityWeights withReadOut(QualityWeights w, String model, float[] u) {
+        List<QualityWeights.Head> heads = new ArrayList<>();
+        for (QualityWeights.Head h : w.heads()) {
+            List<QualityWeights.ModelAbility> models = new ArrayList<>();
+            for (QualityWeights.ModelAbility m : h.models()) {
+                models.add(m.name().equals(model) ? new QualityWeights.ModelAbility(m.name(), m.discrimination(),
+                        m.abilityByCategory(), m.meanCostUsd(), u) : m);
+            }
+            heads.add(new QualityWeights.Head(h.name(), h.trainedOn(), h.hidden(), h.w1(), h.b1(), h.w2(), h.b2(), models,
+                    h.zQuantiles()));
+        }
+        return new QualityWeights(w.embedderId(), w.embeddingDims(), w.embeddingMean(), w.featureMean(), w.featureStd(),
+                w.foldRule(), heads);
+    }
+
     static QualityWeights.ModelAbility model(String name, float ability) {
         float[] b = new float[TaskCategory.values().length];
         java.util.Arrays.fill(b, ability);
-        return new QualityWeights.ModelAbility(name, 1f, b, 0.001f);
+        return new QualityWeights.ModelAbility(name, 1f, b, 0.001f, new float[0]);
     }
 
     /** Random weights with every field populated, for round trips. */
@@ -60,8 +76,9 @@ public final class TestWeights {
             }
             heads.add(new QualityWeights.Head(name, "trained on " + name, hidden, floats(r, hidden * inputs),
                     floats(r, hidden), floats(r, hidden), r.nextFloat(),
-                    List.of(new QualityWeights.ModelAbility("a/model-ä", r.nextFloat(), floats(r, categories), 0.5f),
-                            new QualityWeights.ModelAbility("b", r.nextFloat(), floats(r, categories), 0f)), q));
+                    List.of(new QualityWeights.ModelAbility("a/model-ä", r.nextFloat(), floats(r, categories), 0.5f,
+                                    floats(r, dims)),
+                            new QualityWeights.ModelAbility("b", r.nextFloat(), floats(r, categories), 0f, new float[0])), q));
         }
         return new QualityWeights("embedder-x", dims, floats(r, dims), floats(r, PromptFeatures.COUNT),
                 floats(r, PromptFeatures.COUNT), "rule", heads);

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The shipped quality predictor: {@code assess} (the head's matrix-vector product, Vector API or plain loop) and
  * {@code predict} for five candidate models; the whole routing-time cost of the predictor per request is
- * {@code assessAndPredictFive}. Baseline: {@code predictOne} (a map lookup and a sigmoid).
+ * {@code assessAndPredictFive}. Baseline: {@code predictOne} (a model placed from its catalog score: a map lookup and
+ * a sigmoid); {@code predictTrained} adds a trained model's read-out of the embedding (one 384-float dot product).
  *
  * <p>Run: {@code java -jar jmh-benchmarks/target/benchmarks.jar 'bench.embeddings.QualityPredictorBenchmark' -f 1
  * -wi 3 -w 1s -i 5 -r 1s -rf json -rff target/jmh-predictor.json}
@@ -82,6 +83,11 @@ public class QualityPredictorBenchmark {
     @Benchmark
     public double predictOne() {
         return predictor.predict(assessed, models.get(2));
+    }
+
+    @Benchmark
+    public double predictTrained() {
+        return predictor.predict(assessed, models.get(0));
     }
 
     @Benchmark

@@ -114,7 +114,7 @@ public final class EvalRouterCommand implements Callable<Integer> {
             double z = head.ease(vectors.get(i), prompt);
             TaskCategory c = PromptFeatures.category(prompt, PromptFeatures.estimateTokens(prompt));
             for (int k = 0; k < models.size(); k++) {
-                predicted[i][k] = QualityHead.probability(abilities[k], c, z);
+                predicted[i][k] = head.probability(abilities[k], c, z, vectors.get(i));
             }
         }
         return CostQualityReport.of(test, predicted, expectedCost);
