@@ -56,8 +56,8 @@ import java.util.zip.CheckedOutputStream;
  * rebuilt compacted; below a quarter of the threshold the graph is dropped and the scan takes over again. Close it
  * to release the graph.
  *
- * <p>Bulk loads and rebuilds run on the {@link ForkJoinPool} given to the constructor (JVector's graph clean-up too):
- * not the common pool, whose parallelism is one less than the core count (one worker on two cores).
+ * <p>Bulk loads and rebuilds run on the {@link ForkJoinPool} given to the constructor, JVector's graph clean-up too
+ * (which would otherwise run on the common pool's core count minus one workers, one on two cores).
  *
  * @param <T> the payload type
  */
@@ -484,24 +484,24 @@ public final class VectorIndex<T> implements AutoCloseable {
     }
 
     /**
-     * A graph builder: hierarchy on (HNSW-style upper layers shorten the walk from the entry point at 1M nodes),
-     * neighbour overflow and alpha 1.2 (JVector's defaults), and no refinement pass at clean-up — JVector's
-     * {@code refineFinalGraph} re-searches every node once more, doubling build time. Uses the deprecated
-     * constructor because {@link GraphIndexBuilder#builder} reads both flags from a process-wide JMX singleton.
+     * A graph builder with JVector's defaults, spelled out: hierarchy on (HNSW-style upper layers shorten the walk
+     * from the entry point), neighbour overflow and alpha 1.2, and the refinement pass at clean-up (measured at 30k
+     * 384-dim vectors: 2 CPU-seconds on top of 26 for the inserts). Uses the deprecated constructor because
+     * {@link GraphIndexBuilder#builder} reads the two flags from a process-wide, JMX-writable singleton.
      */
     @SuppressWarnings("deprecation")
     private GraphIndexBuilder newBuilder(Vectors<T> v) {
         return new GraphIndexBuilder(
                 BuildScoreProvider.randomAccessScoreProvider(v, VectorSimilarityFunction.DOT_PRODUCT),
                 settings.dimensions(), settings.maxDegree(), settings.beamWidth(), NEIGHBOR_OVERFLOW, ALPHA, true,
-                false, buildPool, buildPool);
+                true, buildPool, buildPool);
     }
 
     /** A builder that goes on from a loaded graph, with the same settings as {@link #newBuilder(Vectors)}. */
     @SuppressWarnings("deprecation")
     private GraphIndexBuilder newBuilder(BuildScoreProvider scores, OnHeapGraphIndex loaded) {
         return new GraphIndexBuilder(scores, settings.dimensions(), loaded, settings.beamWidth(), NEIGHBOR_OVERFLOW,
-                ALPHA, false, buildPool, buildPool);
+                ALPHA, true, buildPool, buildPool);
     }
 
     private void inBuildPool(Runnable work) {
