@@ -12,7 +12,10 @@ import java.util.Objects;
  * @param requestId       the logical request's id (also its idempotency key)
  * @param chosen          the candidate that answered, or null for a cache hit or a failure
  * @param candidates      the feasible candidates, ranked by the objective (the fallback chain, in order)
- * @param exclusions      every candidate removed, with the constraint that removed it
+ * @param exclusions      every candidate removed, with the constraint that removed it, in catalog order; the
+ *                        provider plugin's own check ({@link Constraint#UNSUPPORTED_REQUEST}) runs last and only for
+ *                        the candidates the router would use, so a model ranked below the fallback chain is not asked
+ *                        (when nothing is feasible every candidate is asked, so the explanation is complete)
  * @param assessment      the prompt's category and difficulty, or null when routing was skipped (cache hit)
  * @param cacheStatus     how the cache took part
  * @param cacheSimilarity the similarity of the cached entry on a hit, else NaN

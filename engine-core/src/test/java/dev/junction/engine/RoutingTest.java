@@ -163,6 +163,81 @@ class RoutingTest {
     }
 
     @Test
+    void pluginChecksOnlyTheCandidatesTheChainUses() {
+        ModelDescriptor[] many = new ModelDescriptor[12];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = Models.model("a", "m" + (char) ('a' + i), 1 + i, 1 + i, 0.5);
+        }
+        try (Junction j = bed.builder(many).cacheStore(null).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST).build())
+                    .decision();
+            assertEquals(8, d.candidates().size());
+            assertEquals(List.of("ma", "mb", "mc", "md", "me", "mf", "mg", "mh"), bed.provider("a").validatedModels());
+        }
+    }
+
+    @Test
+    void refusalOfAProvidersBestBringsInThatProvidersNextModel() {
+        bed.provider("a").refuseModel("cheap");
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST).build())
+                    .decision();
+            assertEquals(List.of("a/cheap2", "b/mid", "c/best"), d.candidates().stream().map(Candidate::modelId).toList());
+            assertEquals(List.of("a/cheap: UNSUPPORTED_REQUEST (a cannot serve this request)"),
+                    d.exclusions().stream().map(Exclusion::toString).toList());
+        }
+    }
+
+    @Test
+    void everyCandidateRefusedByItsPluginIsListedInCatalogOrder() {
+        for (String p : List.of("a", "b", "c")) {
+            bed.provider(p).refuseWhen(r -> true);
+        }
+        try (Junction j = junction()) {
+            InfeasibleIntentException e = assertThrows(InfeasibleIntentException.class,
+                    () -> bed.complete(j, TestBed.hello(), noCache));
+            assertEquals(List.of("a/cheap", "a/cheap2", "b/mid", "c/best"),
+                    e.exclusions().stream().map(Exclusion::modelId).toList());
+            assertTrue(e.exclusions().stream().allMatch(x -> x.constraint() == Constraint.UNSUPPORTED_REQUEST));
+        }
+    }
+
+    @Test
+    void exclusionsStayInCatalogOrderWhenAPluginRefusesAHigherRankedModel() {
+        bed.provider("c").refuseModel("best");
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.BEST_QUALITY)
+                    .denyModels(Set.of("cheap")).build()).decision();
+            assertEquals("b/mid", d.chosen().modelId());
+            assertEquals(List.of("a/cheap: MODEL_NOT_ALLOWED (model is denied)",
+                    "c/best: UNSUPPORTED_REQUEST (c cannot serve this request)"),
+                    d.exclusions().stream().map(Exclusion::toString).toList());
+        }
+    }
+
+    @Test
+    void degradingSkipsACandidateItsPluginRefuses() {
+        bed.provider("b").refuseWhen(r -> true);
+        try (Junction j = bed.builder(mid, best).cacheStore(null).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().maxCostUsd(0.0001).allowDegrade(true)
+                    .build()).decision();
+            assertEquals("c/best", d.chosen().modelId());
+            assertEquals(Constraint.COST_CAP, d.violated().constraint());
+            assertEquals(Constraint.UNSUPPORTED_REQUEST, d.exclusions().get(0).constraint());
+        }
+    }
+
+    @Test
+    void degradingNeverPicksAModelWhoseProviderBudgetIsSpent() {
+        try (Junction j = bed.builder(mid, best).cacheStore(null).build()) {
+            j.budgets().setProviderCap("b", 0);
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().maxCostUsd(0.0001).allowDegrade(true)
+                    .build()).decision();
+            assertEquals("c/best", d.chosen().modelId());
+        }
+    }
+
+    @Test
     void allowListAcceptsBareModelIdsAndProviderSlashModel() {
         try (Junction j = junction()) {
             assertEquals("b/mid", bed.complete(j, TestBed.hello(), noCache.toBuilder().allowModels(Set.of("mid")).build())

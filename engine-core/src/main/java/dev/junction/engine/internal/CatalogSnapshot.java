@@ -28,6 +28,12 @@ public final class CatalogSnapshot {
     final int[] providerIndex;
     final int[] capabilityMask;
     final int[] maxOutputTokens;
+    /** Output tokens expected when the request sets no cap: {@link Router#DEFAULT_EXPECTED_OUTPUT_TOKENS} or less. */
+    final int[] defaultOutputTokens;
+    /** The cost of {@link #defaultOutputTokens} output tokens. */
+    final double[] defaultOutputCost;
+    /** The latency prior for {@link #defaultOutputTokens}, in nanoseconds. */
+    final long[] priorLatency;
     final int[] contextWindow;
     final boolean[] zeroRetention;
     final double[] inputPerToken;
@@ -55,6 +61,9 @@ public final class CatalogSnapshot {
         providerIndex = new int[n];
         capabilityMask = new int[n];
         maxOutputTokens = new int[n];
+        defaultOutputTokens = new int[n];
+        priorLatency = new long[n];
+        defaultOutputCost = new double[n];
         contextWindow = new int[n];
         zeroRetention = new boolean[n];
         inputPerToken = new double[n];
@@ -70,6 +79,10 @@ public final class CatalogSnapshot {
             providerIndex[i] = e.providerIndex;
             capabilityMask[i] = e.capabilityMask;
             maxOutputTokens[i] = e.maxOutputTokens;
+            defaultOutputTokens[i] = Math.min(Router.DEFAULT_EXPECTED_OUTPUT_TOKENS, e.maxOutputTokens);
+            defaultOutputCost[i] = defaultOutputTokens[i] * e.outputPerToken;
+            priorLatency[i] = Router.PRIOR_TTFT_NANOS
+                    + (long) (defaultOutputTokens[i] / Router.PRIOR_TOKENS_PER_SECOND * 1e9);
             contextWindow[i] = e.contextWindow;
             zeroRetention[i] = e.zeroRetention;
             inputPerToken[i] = e.inputPerToken;

@@ -31,6 +31,11 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         return remaining(providerCaps, providerSpend, providerId);
     }
 
+    /** Whether any provider has a cap; when none has, every provider has infinitely much left. */
+    public boolean anyProviderCap() {
+        return !providerCaps.isEmpty();
+    }
+
     private static double remaining(Map<String, Double> caps, Map<String, DoubleAdder> spend, String key) {
         Double cap = caps.get(key);
         if (cap == null) {

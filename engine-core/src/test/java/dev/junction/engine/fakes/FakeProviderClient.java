@@ -19,7 +19,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.function.Predicate;
 
@@ -35,6 +37,8 @@ public final class FakeProviderClient implements ProviderClient {
     private final FakeClock clock;
     private final Map<String, Deque<Step>> scripts = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> validated = new ArrayList<>();
+    private final Set<String> refusedModels = ConcurrentHashMap.newKeySet();
     private int cancelled;
     private Predicate<ChatRequest> refuse = r -> false;
     private boolean closed;
@@ -114,6 +118,17 @@ public final class FakeProviderClient implements ProviderClient {
         return this;
     }
 
+    /** Makes {@link #validate} refuse every request for {@code model} (the model id without the provider). */
+    public FakeProviderClient refuseModel(String model) {
+        refusedModels.add(model);
+        return this;
+    }
+
+    /** The models {@link #validate} was asked about, in order. */
+    public synchronized List<String> validatedModels() {
+        return List.copyOf(validated);
+    }
+
     /** Makes {@link #validate} refuse requests matching the predicate. */
     public FakeProviderClient refuseWhen(Predicate<ChatRequest> predicate) {
         this.refuse = predicate;
@@ -145,7 +160,10 @@ public final class FakeProviderClient implements ProviderClient {
 
     @Override
     public void validate(ChatRequest request, ModelDescriptor model) {
-        if (refuse.test(request)) {
+        synchronized (this) {
+            validated.add(model.model());
+        }
+        if (refuse.test(request) || refusedModels.contains(model.model())) {
             throw new ProviderException(ErrorKind.UNSUPPORTED, providerId, model.model(), 0,
                     providerId + " cannot serve this request");
         }

@@ -1,6 +1,9 @@
 package dev.junction.bench.engine;
 
 import dev.junction.engine.catalog.CatalogFormat;
+import dev.junction.plugin.anthropic.AnthropicPlugin;
+import dev.junction.plugin.gemini.GeminiPlugin;
+import dev.junction.plugin.openai.OpenAiCompatiblePlugin;
 import dev.junction.spi.CallOptions;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
@@ -8,18 +11,25 @@ import dev.junction.spi.ChatResponse;
 import dev.junction.spi.DataRetention;
 import dev.junction.spi.FinishReason;
 import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.Message;
 import dev.junction.spi.Prices;
 import dev.junction.spi.ProviderClient;
+import dev.junction.spi.ProviderConfig;
+import dev.junction.spi.ProviderPlugin;
 import dev.junction.spi.StreamEvent;
 import dev.junction.spi.TaskCategory;
+import dev.junction.spi.ToolChoice;
+import dev.junction.spi.ToolDefinition;
 import dev.junction.spi.Usage;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +100,69 @@ final class BenchCatalog {
         return ids;
     }
 
-    /** A provider client that answers at once with a prebuilt response: no I/O, no threads. */
+    /**
+     * The request a router benchmark selects for: {@code chat} is a system prompt and a user question; {@code tools}
+     * adds two tools with JSON-schema parameters, as an agent sends them.
+     */
+    static ChatRequest request(String kind) {
+        ChatRequest chat = ChatRequest.of(List.of(
+                Message.system("You are a concise assistant. Answer in plain English."),
+                Message.user("Write a short poem about the sea, in four lines, with a rhyme.")));
+        return switch (kind) {
+            case "chat" -> chat;
+            case "tools" -> chat.withTools(List.of(
+                    ToolDefinition.of("get_weather", "Current weather for a city", """
+                            {"type":"object","properties":{"city":{"type":"string"},\
+                            "unit":{"type":"string","enum":["c","f"]}},"required":["city"]}"""),
+                    ToolDefinition.of("search_docs", "Searches the product documentation", """
+                            {"type":"object","properties":{"query":{"type":"string"},\
+                            "limit":{"type":"integer","minimum":1,"maximum":20}},"required":["query"]}""")),
+                    ToolChoice.AUTO);
+            default -> throw new IllegalArgumentException("unknown request kind " + kind);
+        };
+    }
+
+    /**
+     * Real plugin clients, one per provider (Anthropic's plugin for {@code anthropic}, Gemini's for providers named
+     * {@code gemini} or {@code vertex_ai...}, the OpenAI-compatible one for the rest), so selection pays their real
+     * {@code validate}. Their base URL is an unused loopback port: selection never sends a request.
+     */
+    static Map<String, ProviderClient> pluginClients(Set<String> providers) {
+        Map<String, ProviderClient> clients = new HashMap<>();
+        for (String p : providers) {
+            ProviderPlugin plugin;
+            String pluginId;
+            if (p.equals("anthropic")) {
+                plugin = new AnthropicPlugin();
+                pluginId = AnthropicPlugin.ID;
+            } else if (p.equals("gemini") || p.startsWith("vertex_ai")) {
+                plugin = new GeminiPlugin();
+                pluginId = GeminiPlugin.ID;
+            } else {
+                plugin = new OpenAiCompatiblePlugin();
+                pluginId = OpenAiCompatiblePlugin.ID;
+            }
+            clients.put(p, plugin.create(ProviderConfig.of(p, pluginId, URI.create("http://127.0.0.1:9/v1"), null)));
+        }
+        return clients;
+    }
+
+    /**
+     * A provider client that answers at once with a prebuilt response: no I/O, no threads. Its request check is the
+     * real plugin client's, when one is given.
+     */
     static final class InstantProviderClient implements ProviderClient {
         private final String providerId;
+        private final ProviderClient checks;
         private final CompletableFuture<ChatResponse> answer;
 
         InstantProviderClient(String providerId) {
+            this(providerId, null);
+        }
+
+        InstantProviderClient(String providerId, ProviderClient checks) {
             this.providerId = providerId;
+            this.checks = checks;
             this.answer = CompletableFuture.completedFuture(new ChatResponse("r", "Hello!", List.of(),
                     FinishReason.STOP, Usage.of(12, 3), providerId, "m", "m"));
         }
@@ -108,6 +174,9 @@ final class BenchCatalog {
 
         @Override
         public void validate(ChatRequest request, ModelDescriptor model) {
+            if (checks != null) {
+                checks.validate(request, model);
+            }
         }
 
         @Override

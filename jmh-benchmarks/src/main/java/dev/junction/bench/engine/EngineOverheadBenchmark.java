@@ -9,6 +9,7 @@ import dev.junction.spi.CallOptions;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ChatResponse;
 import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.ProviderClient;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,11 +24,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's whole overhead per request: {@link Junction#complete} with an instant in-process provider (a
- * completed future), caching off and no embedder, over the LiteLLM-derived catalog of at least 200 models. Covers
+ * completed future, whose request check is the real plugin client's), caching off and no embedder, over the
+ * LiteLLM-derived catalog of at least 200 models. Covers
  * normalize, interceptors (none), assess (the built-in catalog-score predictor), select, dispatch (circuit permits, attempt bookkeeping), record (live
  * statistics, budget ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the
  * same instant provider directly.
@@ -43,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class EngineOverheadBenchmark {
     private Junction junction;
+    private Map<String, ProviderClient> checks;
     private BenchCatalog.InstantProviderClient direct;
     private ChatRequest request;
     private Intent intent;
@@ -54,8 +58,9 @@ public class EngineOverheadBenchmark {
         // The built-in catalog-score predictor: the engine's own overhead, not a learned predictor's.
         Junction.Builder b = Junction.builder().models(models).cacheStore(null).embedder(null)
                 .qualityPredictor(new CatalogQualityPredictor()).catalogRefreshInterval(Duration.ZERO);
+        checks = BenchCatalog.pluginClients(BenchCatalog.providers(models));
         for (String p : BenchCatalog.providers(models)) {
-            b.providerClient(new BenchCatalog.InstantProviderClient(p));
+            b.providerClient(new BenchCatalog.InstantProviderClient(p, checks.get(p)));
         }
         junction = b.build();
         direct = new BenchCatalog.InstantProviderClient("direct");
@@ -65,8 +70,11 @@ public class EngineOverheadBenchmark {
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws Exception {
         junction.close();
+        for (ProviderClient c : checks.values()) {
+            c.close();
+        }
     }
 
     @Benchmark

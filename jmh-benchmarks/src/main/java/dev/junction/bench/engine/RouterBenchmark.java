@@ -24,11 +24,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +36,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The router's selection (the select stage) for one request over a catalog of at least 200 models: hard
  * constraints, cost/latency/quality estimates, ordering by the objective and the cross-provider fallback chain. Every
- * model's provider is configured, so every model is evaluated. The baseline is the floor any router pays: one pass
- * over the same snapshot computing each model's estimated cost and keeping the cheapest.
+ * model's provider is configured with the real plugin client (OpenAI-compatible, Anthropic or Gemini; never called),
+ * so every model is evaluated and the plugins' own request checks cost what they cost users. The quality predictor is
+ * the engine's built-in catalog-score one. The baseline is the floor any router pays: one pass over the same snapshot
+ * computing each model's estimated cost and keeping the cheapest.
  *
  * <p>{@code catalog=litellm} reads {@code ../shared/eval/catalog/litellm_model_prices.json} in place through the
  * catalog importer (166 of its 218 entries are usable chat models over 11 providers; synthetic models top it up to
- * 240); {@code synthetic} is 240 generated models over 12 providers. {@code objective} varies the ordering.
+ * 240); {@code synthetic} is 240 generated models over 12 providers. {@code objective} varies the ordering;
+ * {@code request} is a plain chat (system + user) or the same with two JSON-schema tools (see
+ * {@link BenchCatalog#request}).
  *
- * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar RouterBenchmark -f 1 -wi 3 -w 1s
- * -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-router.json}
+ * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar engine.RouterBenchmark -f 1 -wi 3
+ * -w 1s -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-router.json}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -57,25 +61,27 @@ public class RouterBenchmark {
     @Param({"litellm", "synthetic"})
     public String catalog;
 
-    @Param({"BALANCED", "CHEAPEST"})
+    @Param({"BALANCED", "CHEAPEST", "FASTEST", "BEST_QUALITY"})
     public String objective;
+
+    @Param({"chat", "tools"})
+    public String request;
 
     private CatalogSnapshot snapshot;
     private Router router;
-    private ChatRequest request;
+    private Map<String, ProviderClient> clients;
+    private ChatRequest chatRequest;
     private Intent intent;
     private PromptAssessment assessment;
     private InMemoryBudgetLedger ledger;
     private int inputTokens;
     private long nowMillis;
+    private Router.Selection last;
 
     @Setup
     public void setUp() {
         List<ModelDescriptor> models = catalog.equals("litellm") ? BenchCatalog.litellm() : BenchCatalog.synthetic(240);
-        Map<String, ProviderClient> clients = new HashMap<>();
-        for (String p : BenchCatalog.providers(models)) {
-            clients.put(p, new BenchCatalog.InstantProviderClient(p));
-        }
+        clients = BenchCatalog.pluginClients(BenchCatalog.providers(models));
         Clock clock = Clock.systemUTC();
         snapshot = CatalogSnapshot.build(models, clients, new Health(CircuitConfig.ofDefaults(), clock), 1, Instant.now());
         if (snapshot.size() < BenchCatalog.MIN_MODELS) {
@@ -83,17 +89,29 @@ public class RouterBenchmark {
         }
         CatalogQualityPredictor predictor = new CatalogQualityPredictor();
         router = new Router(predictor);
-        request = ChatRequest.ofUser("Write a short poem about the sea, in four lines, with a rhyme.");
+        chatRequest = BenchCatalog.request(request);
         intent = Intent.builder().objective(Objective.valueOf(objective)).cachePolicy(CachePolicy.OFF).build();
-        assessment = predictor.assess(request, null);
+        assessment = predictor.assess(chatRequest, null);
         inputTokens = assessment.inputTokens();
         ledger = new InMemoryBudgetLedger();
         nowMillis = clock.millis();
     }
 
+    @TearDown
+    public void tearDown() throws Exception {
+        for (ProviderClient c : clients.values()) {
+            c.close();
+        }
+    }
+
+    /**
+     * The selection, stored in a field so that it escapes as it does in the engine (where the decision keeps it):
+     * otherwise the JIT may inline {@code select} here and never allocate the result.
+     */
     @Benchmark
     public Router.Selection select() {
-        return router.select(snapshot, request, intent, "default", assessment, inputTokens, false, ledger, nowMillis);
+        last = router.select(snapshot, chatRequest, intent, "default", assessment, inputTokens, false, ledger, nowMillis);
+        return last;
     }
 
     @Benchmark
