@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON plumbing the plugins share: one {@link ObjectMapper}, generator-based body writing and null-safe tree
@@ -19,6 +20,13 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     /** The shared factory for streaming generators and parsers. */
     public static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    /** Distinct texts {@link #sharedObject} remembers before it forgets them all. */
+    static final int SHARED_LIMIT = 256;
+    /** Longer texts are parsed every time, so the memo holds at most {@value #SHARED_LIMIT} times this many chars. */
+    static final int SHARED_MAX_CHARS = 16_384;
+    /** By text: the parsed {@link ObjectNode}, or why it is not one (the message after its {@code what}). */
+    private static final ConcurrentHashMap<String, Object> SHARED = new ConcurrentHashMap<>();
 
     private Json() {
     }
@@ -66,6 +74,34 @@ public final class Json {
             throw new IllegalArgumentException(what + " must be a JSON object");
         }
         return o;
+    }
+
+    /**
+     * {@link #object}, remembered per distinct text: {@code validate} runs for every candidate of every request and
+     * agent loops send the same tool schemas each call, so each text is parsed once. Refusals are remembered too and
+     * throw the same message (without the parser exception as cause). The returned node is shared between threads:
+     * read it, never modify it. Bounded: texts over {@value #SHARED_MAX_CHARS} chars are not kept, and after
+     * {@value #SHARED_LIMIT} distinct texts the memo is cleared.
+     */
+    public static ObjectNode sharedObject(String text, String what) {
+        Object known = SHARED.get(text);
+        if (known == null) {
+            try {
+                known = object(text, "");
+            } catch (IllegalArgumentException e) {
+                known = e.getMessage();
+            }
+            if (text.length() <= SHARED_MAX_CHARS) {
+                if (SHARED.size() >= SHARED_LIMIT) {
+                    SHARED.clear();
+                }
+                SHARED.putIfAbsent(text, known);
+            }
+        }
+        if (known instanceof ObjectNode o) {
+            return o;
+        }
+        throw new IllegalArgumentException(what + known);
     }
 
     /** The text at {@code node.field}, or null. */

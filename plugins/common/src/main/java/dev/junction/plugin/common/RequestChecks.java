@@ -43,21 +43,36 @@ public final class RequestChecks {
             throw unsupported(model, "the model does not support JSON-schema output");
         }
         for (ToolDefinition t : request.tools()) {
-            if (!TOOL_NAME.matcher(t.name()).matches()) {
+            if (!isToolName(t.name())) {
                 throw unsupported(model, "tool name '" + t.name() + "' must match " + TOOL_NAME.pattern());
             }
             try {
-                Json.object(t.parametersJsonSchema(), "the parameters schema of tool '" + t.name() + "'");
+                Json.sharedObject(t.parametersJsonSchema(), "the parameters schema of tool '" + t.name() + "'");
             } catch (IllegalArgumentException e) {
                 throw unsupported(model, e.getMessage());
             }
         }
         if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
             try {
-                Json.object(request.responseFormat().jsonSchema(), "the response JSON schema");
+                Json.sharedObject(request.responseFormat().jsonSchema(), "the response JSON schema");
             } catch (IllegalArgumentException e) {
                 throw unsupported(model, e.getMessage());
             }
         }
+    }
+
+    /** {@link #TOOL_NAME} without a {@link java.util.regex.Matcher} per call. */
+    static boolean isToolName(String name) {
+        int n = name.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

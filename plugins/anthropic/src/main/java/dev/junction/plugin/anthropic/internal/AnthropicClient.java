@@ -64,7 +64,7 @@ public final class AnthropicClient extends HttpProviderClient {
             throw RequestChecks.unsupported(model, "JSON output is a forced tool on Anthropic and cannot be combined with tools");
         }
         if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
-            if (!"object".equals(Json.text(Json.object(request.responseFormat().jsonSchema(), "the response JSON schema"), "type"))) {
+            if (!"object".equals(Json.text(Json.sharedObject(request.responseFormat().jsonSchema(), "the response JSON schema"), "type"))) {
                 throw RequestChecks.unsupported(model, "Anthropic tool input schemas (used for JSON output) must have type object");
             }
         }

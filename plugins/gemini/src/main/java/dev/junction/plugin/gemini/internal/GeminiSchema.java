@@ -24,28 +24,40 @@ public final class GeminiSchema {
     private static final Set<String> DROPPED = Set.of("$schema", "$id", "$comment", "strict", "examples", "additionalProperties");
     private static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "array", "object");
 
-    /** Translated schemas by their JSON text: agent loops send the same tool schemas on every call. */
+    /** Translated schemas (or why one cannot be translated) by their JSON text: agent loops resend the same tools. */
     private static final int CACHE_LIMIT = 512;
-    private static final ConcurrentHashMap<String, ObjectNode> CACHE = new ConcurrentHashMap<>();
+    /** Longer texts are translated every time, so the memo stays small. */
+    private static final int CACHE_MAX_CHARS = 16_384;
+    private static final ConcurrentHashMap<String, Object> CACHE = new ConcurrentHashMap<>();
 
     private GeminiSchema() {
     }
 
     /**
-     * The Gemini schema for JSON Schema text, memoized (at most {@value #CACHE_LIMIT} entries, then the memo is
-     * cleared). The returned node is shared: callers only write it out, never modify it.
+     * The Gemini schema for JSON Schema text, memoized with its refusal if it has one (at most {@value #CACHE_LIMIT}
+     * texts of up to {@value #CACHE_MAX_CHARS} chars, then the memo is cleared). The returned node is shared: callers
+     * only write it out, never modify it.
      */
     public static ObjectNode convertText(String jsonSchema, String what) {
-        ObjectNode cached = CACHE.get(jsonSchema);
-        if (cached != null) {
-            return cached;
+        Object known = CACHE.get(jsonSchema);
+        if (known == null) {
+            ObjectNode parsed = Json.sharedObject(jsonSchema, what);
+            try {
+                known = convert(parsed);
+            } catch (IllegalArgumentException e) {
+                known = e.getMessage();
+            }
+            if (jsonSchema.length() <= CACHE_MAX_CHARS) {
+                if (CACHE.size() >= CACHE_LIMIT) {
+                    CACHE.clear();
+                }
+                CACHE.putIfAbsent(jsonSchema, known);
+            }
         }
-        ObjectNode converted = convert(Json.object(jsonSchema, what));
-        if (CACHE.size() >= CACHE_LIMIT) {
-            CACHE.clear();
+        if (known instanceof ObjectNode converted) {
+            return converted;
         }
-        CACHE.putIfAbsent(jsonSchema, converted);
-        return converted;
+        throw new IllegalArgumentException((String) known);
     }
 
     /** The Gemini schema for a JSON Schema object. */

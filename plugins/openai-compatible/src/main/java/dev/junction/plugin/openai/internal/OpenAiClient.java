@@ -55,7 +55,7 @@ public final class OpenAiClient extends HttpProviderClient {
         RequestChecks.checkCommon(request, model);
         ResponseFormat rf = request.responseFormat();
         if (rf.type() == ResponseFormat.Type.JSON_SCHEMA) {
-            ObjectNode schema = Json.object(rf.jsonSchema(), "the response JSON schema");
+            ObjectNode schema = Json.sharedObject(rf.jsonSchema(), "the response JSON schema");
             if (!"object".equals(Json.text(schema, "type"))) {
                 throw RequestChecks.unsupported(model, "OpenAI structured outputs need a root schema of type object");
             }
