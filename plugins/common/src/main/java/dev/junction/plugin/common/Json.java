@@ -84,6 +84,22 @@ public final class Json {
      * {@value #SHARED_LIMIT} distinct texts the memo is cleared.
      */
     public static ObjectNode sharedObject(String text, String what) {
+        Object known = remembered(text);
+        if (known instanceof ObjectNode o) {
+            return o;
+        }
+        throw new IllegalArgumentException(what + known);
+    }
+
+    /**
+     * Null when text is a JSON object, else why not, worded to follow the name of what it is ("... must be a JSON
+     * object"); remembered like {@link #sharedObject}, so the caller builds its message only on refusal.
+     */
+    public static String notAnObject(String text) {
+        return remembered(text) instanceof String problem ? problem : null;
+    }
+
+    private static Object remembered(String text) {
         Object known = SHARED.get(text);
         if (known == null) {
             try {
@@ -98,10 +114,7 @@ public final class Json {
                 SHARED.putIfAbsent(text, known);
             }
         }
-        if (known instanceof ObjectNode o) {
-            return o;
-        }
-        throw new IllegalArgumentException(what + known);
+        return known;
     }
 
     /** The text at {@code node.field}, or null. */

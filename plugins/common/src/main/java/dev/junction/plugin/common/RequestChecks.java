@@ -46,17 +46,15 @@ public final class RequestChecks {
             if (!isToolName(t.name())) {
                 throw unsupported(model, "tool name '" + t.name() + "' must match " + TOOL_NAME.pattern());
             }
-            try {
-                Json.sharedObject(t.parametersJsonSchema(), "the parameters schema of tool '" + t.name() + "'");
-            } catch (IllegalArgumentException e) {
-                throw unsupported(model, e.getMessage());
+            String problem = Json.notAnObject(t.parametersJsonSchema());
+            if (problem != null) {
+                throw unsupported(model, "the parameters schema of tool '" + t.name() + "'" + problem);
             }
         }
         if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
-            try {
-                Json.sharedObject(request.responseFormat().jsonSchema(), "the response JSON schema");
-            } catch (IllegalArgumentException e) {
-                throw unsupported(model, e.getMessage());
+            String problem = Json.notAnObject(request.responseFormat().jsonSchema());
+            if (problem != null) {
+                throw unsupported(model, "the response JSON schema" + problem);
             }
         }
     }

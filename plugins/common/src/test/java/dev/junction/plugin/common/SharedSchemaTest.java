@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,9 @@ class SharedSchemaTest {
         assertEquals(first.getMessage().replace("'a'", "'b'"), again.getMessage());
         assertEquals("x must be a JSON object", assertThrows(IllegalArgumentException.class,
                 () -> Json.sharedObject("[1, 2]", "x")).getMessage());
+        assertEquals(" must be a JSON object", Json.notAnObject("[1, 2]"));
+        assertEquals(first.getMessage(), "the parameters schema of tool 'a'" + Json.notAnObject(broken));
+        assertNull(Json.notAnObject(SCHEMA));
     }
 
     @Test

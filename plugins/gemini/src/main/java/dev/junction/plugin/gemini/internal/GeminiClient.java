@@ -42,7 +42,7 @@ public final class GeminiClient extends HttpProviderClient {
         RequestChecks.checkCommon(request, model);
         try {
             for (ToolDefinition t : request.tools()) {
-                GeminiSchema.convertText(t.parametersJsonSchema(), "the parameters of tool '" + t.name() + "'");
+                GeminiSchema.convertText(t.parametersJsonSchema(), "tool parameters");
             }
             if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
                 GeminiSchema.convertText(request.responseFormat().jsonSchema(), "the response JSON schema");
