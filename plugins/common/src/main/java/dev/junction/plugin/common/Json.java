@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON plumbing the plugins share: one {@link ObjectMapper}, generator-based body writing and null-safe tree
@@ -26,7 +25,7 @@ public final class Json {
     /** Longer texts are parsed every time, so the memo holds at most {@value #SHARED_LIMIT} times this many chars. */
     static final int SHARED_MAX_CHARS = 16_384;
     /** By text: the parsed {@link ObjectNode}, or why it is not one (the message after its {@code what}). */
-    private static final ConcurrentHashMap<String, Object> SHARED = new ConcurrentHashMap<>();
+    private static final TextMemo SHARED = new TextMemo(SHARED_LIMIT, SHARED_MAX_CHARS);
 
     private Json() {
     }
@@ -100,22 +99,9 @@ public final class Json {
     }
 
     private static Object remembered(String text) {
-        Object known = SHARED.get(text);
-        if (known == null) {
-            try {
-                known = object(text, "");
-            } catch (IllegalArgumentException e) {
-                known = e.getMessage();
-            }
-            if (text.length() <= SHARED_MAX_CHARS) {
-                if (SHARED.size() >= SHARED_LIMIT) {
-                    SHARED.clear();
-                }
-                SHARED.putIfAbsent(text, known);
-            }
-        }
-        return known;
+        return SHARED.get(text, t -> object(t, ""));
     }
+
 
     /** The text at {@code node.field}, or null. */
     public static String text(JsonNode node, String field) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.junction.plugin.common.Json;
+import dev.junction.plugin.common.TextMemo;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates a JSON Schema into Gemini's {@code Schema} (an OpenAPI 3.0 subset): types become the API's enum names,
@@ -25,35 +25,18 @@ public final class GeminiSchema {
     private static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "array", "object");
 
     /** Translated schemas (or why one cannot be translated) by their JSON text: agent loops resend the same tools. */
-    private static final int CACHE_LIMIT = 512;
-    /** Longer texts are translated every time, so the memo stays small. */
-    private static final int CACHE_MAX_CHARS = 16_384;
-    private static final ConcurrentHashMap<String, Object> CACHE = new ConcurrentHashMap<>();
+    private static final TextMemo CACHE = new TextMemo(512, 16_384);
 
     private GeminiSchema() {
     }
 
     /**
-     * The Gemini schema for JSON Schema text, memoized with its refusal if it has one (at most {@value #CACHE_LIMIT}
-     * texts of up to {@value #CACHE_MAX_CHARS} chars, then the memo is cleared). The returned node is shared: callers
-     * only write it out, never modify it.
+     * The Gemini schema for JSON Schema text, memoized with its refusal if it has one (see {@link TextMemo}). The
+     * returned node is shared: callers only write it out, never modify it.
      */
     public static ObjectNode convertText(String jsonSchema, String what) {
-        Object known = CACHE.get(jsonSchema);
-        if (known == null) {
-            ObjectNode parsed = Json.sharedObject(jsonSchema, what);
-            try {
-                known = convert(parsed);
-            } catch (IllegalArgumentException e) {
-                known = e.getMessage();
-            }
-            if (jsonSchema.length() <= CACHE_MAX_CHARS) {
-                if (CACHE.size() >= CACHE_LIMIT) {
-                    CACHE.clear();
-                }
-                CACHE.putIfAbsent(jsonSchema, known);
-            }
-        }
+        ObjectNode parsed = Json.sharedObject(jsonSchema, what); // refuses non-objects under the caller's label
+        Object known = CACHE.get(jsonSchema, t -> convert(parsed));
         if (known instanceof ObjectNode converted) {
             return converted;
         }
