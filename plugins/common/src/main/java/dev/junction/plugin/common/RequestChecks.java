@@ -3,7 +3,6 @@ package dev.junction.plugin.common;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ErrorKind;
-import dev.junction.spi.Message;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ResponseFormat;
@@ -31,32 +30,67 @@ public final class RequestChecks {
      * schema that are not JSON objects.
      */
     public static void checkCommon(ChatRequest request, ModelDescriptor model) {
-        if (!request.tools().isEmpty() && !model.supports(Capability.TOOLS)) {
-            throw unsupported(model, "the model does not support tools (the request has " + request.tools().size() + ")");
+        Facts f = facts(request);
+        if (f.tools > 0 && !model.supports(Capability.TOOLS)) {
+            throw unsupported(model, "the model does not support tools (the request has " + f.tools + ")");
         }
-        for (Message m : request.messages()) {
-            if (m.hasImage() && !model.supports(Capability.VISION)) {
-                throw unsupported(model, "the model does not accept images");
-            }
+        if (f.image && !model.supports(Capability.VISION)) {
+            throw unsupported(model, "the model does not accept images");
         }
-        if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA && !model.supports(Capability.JSON_SCHEMA)) {
+        if (f.jsonSchema && !model.supports(Capability.JSON_SCHEMA)) {
             throw unsupported(model, "the model does not support JSON-schema output");
         }
-        for (ToolDefinition t : request.tools()) {
+        if (f.problem != null) {
+            throw unsupported(model, f.problem);
+        }
+    }
+
+    /**
+     * What {@link #checkCommon} needs to know of a request whatever the model: the router validates up to eight
+     * candidates per request, so the request's own checks (tool names, schemas, images) are made once.
+     *
+     * @param problem the first tool or response-schema problem, or null
+     */
+    private record Facts(ChatRequest request, int tools, boolean image, boolean jsonSchema, String problem) {
+    }
+
+    /**
+     * The facts of the last request checked (any thread). Requests are immutable, so the same instance has the same
+     * facts; holding it keeps at most one request reachable.
+     */
+    private static volatile Facts last;
+
+    private static Facts facts(ChatRequest request) {
+        Facts f = last;
+        if (f != null && f.request == request) {
+            return f;
+        }
+        boolean image = false;
+        for (int i = 0; i < request.messages().size() && !image; i++) {
+            image = request.messages().get(i).hasImage();
+        }
+        String problem = null;
+        for (int i = 0; i < request.tools().size() && problem == null; i++) {
+            ToolDefinition t = request.tools().get(i);
             if (!isToolName(t.name())) {
-                throw unsupported(model, "tool name '" + t.name() + "' must match " + TOOL_NAME.pattern());
-            }
-            String problem = Json.notAnObject(t.parametersJsonSchema());
-            if (problem != null) {
-                throw unsupported(model, "the parameters schema of tool '" + t.name() + "'" + problem);
-            }
-        }
-        if (request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
-            String problem = Json.notAnObject(request.responseFormat().jsonSchema());
-            if (problem != null) {
-                throw unsupported(model, "the response JSON schema" + problem);
+                problem = "tool name '" + t.name() + "' must match " + TOOL_NAME.pattern();
+            } else {
+                String bad = Json.notAnObject(t.parametersJsonSchema());
+                if (bad != null) {
+                    problem = "the parameters schema of tool '" + t.name() + "'" + bad;
+                }
             }
         }
+        boolean jsonSchema = request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA;
+        if (problem == null && jsonSchema) {
+            String bad = Json.notAnObject(request.responseFormat().jsonSchema());
+            if (bad != null) {
+                problem = "the response JSON schema" + bad;
+            }
+        }
+        f = new Facts(request, request.tools().size(), image, jsonSchema, problem);
+        last = f;
+        return f;
     }
 
     /** {@link #TOOL_NAME} without a {@link java.util.regex.Matcher} per call. */
