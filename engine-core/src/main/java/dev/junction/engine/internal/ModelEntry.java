@@ -34,6 +34,11 @@ public final class ModelEntry {
     final Circuit providerCircuit;
     final Circuit modelCircuit;
     final Exclusion notConfigured;
+    /**
+     * The {@link Constraint#CAPABILITY} exclusion for each mask of missing capabilities, made on first use: requests
+     * that need a capability (tools) exclude the same models every time. Racy but safe: an Exclusion is immutable.
+     */
+    final Exclusion[] lacks = new Exclusion[1 << Capability.values().length];
 
     ModelEntry(ModelDescriptor d, int providerIndex, ProviderClient client, Health health) {
         this.descriptor = d;

@@ -144,7 +144,7 @@ public final class Router {
 
     /** The request and intent of one selection, with what the exclusion messages need. */
     private record Request(ChatRequest request, Intent intent, String tenantId, int inputTokens, int required,
-                           Integer maxOut) {
+                           Integer maxOut, boolean providerLists, boolean modelLists) {
     }
 
     /**
@@ -214,7 +214,7 @@ public final class Router {
         int nh = 0;
         int qualityBase = assessment.category().ordinal() * n;
 
-        Request r = new Request(request, intent, tenantId, inputTokens, required, maxOut);
+        Request r = new Request(request, intent, tenantId, inputTokens, required, maxOut, providerLists, modelLists);
         w.nx = 0;
         // Constraints that are rarely set are checked out of line, for every model, only when the intent sets one
         // (or a circuit may be open); the common checks are combined without short-circuits into one branch.
@@ -324,18 +324,21 @@ public final class Router {
             exclude(w, i, NOT_CONFIGURED, 0, 0, 0);
             return true;
         }
-        Set<String> allowP = intent.allowedProviders();
-        Set<String> denyP = intent.deniedProviders();
-        if (!allowP.isEmpty() && !allowP.contains(e.provider) || denyP.contains(e.provider)) {
-            exclude(w, i, PROVIDER_NOT_ALLOWED, 0, 0, 0);
-            return true;
+        if (r.providerLists) {
+            Set<String> allowP = intent.allowedProviders();
+            if (!allowP.isEmpty() && !allowP.contains(e.provider) || intent.deniedProviders().contains(e.provider)) {
+                exclude(w, i, PROVIDER_NOT_ALLOWED, 0, 0, 0);
+                return true;
+            }
         }
-        Set<String> allowM = intent.allowedModels();
-        Set<String> denyM = intent.deniedModels();
-        if (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
-                || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model))) {
-            exclude(w, i, MODEL_NOT_ALLOWED, 0, 0, 0);
-            return true;
+        if (r.modelLists) {
+            Set<String> allowM = intent.allowedModels();
+            Set<String> denyM = intent.deniedModels();
+            if (!allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
+                    || !denyM.isEmpty() && (denyM.contains(e.id) || denyM.contains(e.model))) {
+                exclude(w, i, MODEL_NOT_ALLOWED, 0, 0, 0);
+                return true;
+            }
         }
         int missing = r.required & ~e.capabilityMask;
         if (missing != 0) {
@@ -688,7 +691,13 @@ public final class Router {
             detail = !allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
                     ? "model is not in " + allowM : "model is denied";
         } else if (code == CAPABILITY) {
-            detail = LACKS[w.xAux[x]];
+            int missing = w.xAux[x];
+            Exclusion lacks = e.lacks[missing];
+            if (lacks == null) {
+                lacks = new Exclusion(e.id, Constraint.CAPABILITY, LACKS[missing]);
+                e.lacks[missing] = lacks;
+            }
+            return lacks;
         } else if (code == MAX_OUTPUT) {
             detail = "max output " + r.maxOut + " > model's max output " + e.maxOutputTokens;
             code = CONTEXT_WINDOW;
