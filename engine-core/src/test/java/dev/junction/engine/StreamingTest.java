@@ -58,6 +58,31 @@ class StreamingTest {
     }
 
     @Test
+    void interceptorsRewriteAStreamReplayedFromTheCacheButNotALiveOne() {
+        dev.junction.spi.RequestInterceptor upper = new dev.junction.spi.RequestInterceptor() {
+            @Override
+            public dev.junction.spi.ChatResponse afterResponse(dev.junction.spi.RequestContext context,
+                                                               dev.junction.spi.ChatResponse r) {
+                return new dev.junction.spi.ChatResponse(r.id(), r.text().toUpperCase(java.util.Locale.ROOT),
+                        r.toolCalls(), r.finishReason(), r.usage(), r.provider(), r.model(), r.modelVersion());
+            }
+        };
+        bed.provider("a").script("m1", stream(Duration.ofMillis(20), "Hel", "lo"));
+        Intent exact = Intent.builder().objective(Objective.CHEAPEST).cachePolicy(CachePolicy.EXACT).build();
+        try (Junction j = bed.builder(first, second).interceptor(upper).build()) {
+            JunctionStream live = j.stream(TestBed.hello(), exact);
+            assertEquals(List.of("start a/m1", "text Hel", "text lo", "usage 2", "finish STOP"),
+                    bed.collect(live).stream().map(StreamingTest::describe).toList());
+            live.decision().join();
+            JunctionStream replay = j.stream(TestBed.hello(), exact);
+            String text = bed.collect(replay).stream().filter(e -> e instanceof StreamEvent.TextDelta)
+                    .map(e -> ((StreamEvent.TextDelta) e).text()).reduce("", String::concat);
+            assertEquals("HELLO", text);
+            assertEquals(1, bed.provider("a").calls().size(), "the second stream came from the cache");
+        }
+    }
+
+    @Test
     void streamFailsOverBeforeTheFirstToken() {
         bed.provider("a").script("m1", cutStream(Duration.ofMillis(100), 0, "x"));
         bed.provider("b").script("m2", stream(Duration.ofMillis(50), "Hi"));

@@ -18,7 +18,11 @@ public interface RequestInterceptor {
         return request;
     }
 
-    /** Sees (and may rewrite) a complete answer, from a model or the cache, before the caller gets it. */
+    /**
+     * Sees (and may rewrite) a complete answer, from a model or the cache, before the caller gets it. A cache hit
+     * replayed as a stream is rewritten too; a live model stream is not passed here, because its deltas reach the
+     * caller as they arrive (its audit record still reaches {@link #onAudit}).
+     */
     default ChatResponse afterResponse(RequestContext context, ChatResponse response) {
         return response;
     }
