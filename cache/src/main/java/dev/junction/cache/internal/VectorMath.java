@@ -23,6 +23,18 @@ public final class VectorMath {
         return sum;
     }
 
+    /** The dot product of {@code a} and the signed bytes {@code b[offset, offset + a.length)}. */
+    public static float dotInt8(float[] a, byte[] b, int offset) {
+        if (SIMD) {
+            return SimdDot.dotInt8(a, b, offset);
+        }
+        float sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[offset + i];
+        }
+        return sum;
+    }
+
     /** The dot product of two vectors of the same length. */
     public static float dot(float[] a, float[] b) {
         if (a.length != b.length) {

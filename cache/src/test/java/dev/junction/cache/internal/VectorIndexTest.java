@@ -79,6 +79,77 @@ class VectorIndexTest {
     }
 
     @Test
+    void int8CodesApproximateTheDotProductAndScoreBatchesAsSingles() {
+        Random random = new Random(3);
+        for (int dims : new int[] {7, 32, 384}) {
+            Int8Codes codes = new Int8Codes(dims);
+            int n = Int8Codes.CHUNK + 5; // across a chunk boundary
+            codes.ensureCapacity(n);
+            float[][] vectors = new float[n][];
+            for (int i = 0; i < n; i++) {
+                vectors[i] = randomUnit(random, dims);
+                codes.set(i, vectors[i]);
+            }
+            float[] query = randomUnit(random, dims);
+            int[] ordinals = {0, 1, Int8Codes.CHUNK - 1, Int8Codes.CHUNK, n - 1};
+            float[] batch = new float[ordinals.length];
+            codes.dots(query, ordinals, ordinals.length, batch);
+            for (int i = 0; i < ordinals.length; i++) {
+                float single = codes.dot(query, ordinals[i]);
+                assertEquals(single, batch[i], "batch and single scores of ordinal " + ordinals[i]);
+                // The rounding error per component is at most half a step of max|x|/127.
+                assertEquals(VectorMath.dot(query, vectors[ordinals[i]]), single, 0.02);
+            }
+            byte[] bytes = new byte[dims];
+            random.nextBytes(bytes);
+            float scalar = 0;
+            for (int i = 0; i < dims; i++) {
+                scalar += query[i] * bytes[i];
+            }
+            assertEquals(scalar, VectorMath.dotInt8(query, bytes, 0), 1e-3);
+        }
+    }
+
+    private static float[] randomUnit(Random random, int dims) {
+        float[] v = new float[dims];
+        double norm = 0;
+        for (int i = 0; i < dims; i++) {
+            v[i] = (float) random.nextGaussian();
+            norm += v[i] * v[i];
+        }
+        for (int i = 0; i < dims; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+
+    @Test
+    void anApproximateWalkOverTheWholeGraphReturnsExactlyTheScansTopK() {
+        // With a beam as large as the graph the walk reaches every node; ranking by int8 codes and re-ranking the
+        // best candidates exactly must then give the scan's own top-k, similarities included.
+        Random random = new Random(11);
+        try (VectorIndex<Integer> index = new VectorIndex<>(
+                VectorIndex.Settings.of(DIMS).withGraphThreshold(200), ForkJoinPool.commonPool())) {
+            List<float[]> vectors = new ArrayList<>();
+            List<Integer> payloads = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                vectors.add(unit(random));
+                payloads.add(i);
+            }
+            index.addAll(vectors, payloads);
+            assertTrue(index.usesGraph());
+            // More than the recent-insert window, so most of these are found through the graph only.
+            for (int i = 600; i < 1000; i++) {
+                index.add(unit(random), i);
+            }
+            for (int q = 0; q < 50; q++) {
+                float[] query = unit(random);
+                assertEquals(index.scan(query, 10), index.search(query, 10, 2000), "query " + q);
+            }
+        }
+    }
+
+    @Test
     void removedVectorsAreNeverReturnedAndFreshOnesAlwaysAre() {
         Random random = new Random(7);
         try (VectorIndex<Integer> index = new VectorIndex<>(
