@@ -64,7 +64,9 @@ import java.util.zip.CheckedOutputStream;
  * <p>In graph mode the index also keeps an int8 copy of every vector in flat chunks ({@link Int8Codes}, 388 bytes
  * per 384-dim vector): searches walk the graph on those scores and re-score only their best candidates with the
  * float vectors. The codes are written before a node enters the graph, recomputed from the vectors on a rebuild and
- * on {@link #load} (about a second per million vectors on two cores, so the saved file does not carry them).
+ * on {@link #load} (about a second per million vectors on two cores, so the saved file does not carry them). It
+ * also keeps a flat copy of the graph's base-layer neighbour lists ({@link FlatAdjacency}, 132 bytes per node at
+ * M=32), taken on build, compaction, clean-up and load; lists an insert changes are read from JVector again.
  *
  * <p>Bulk loads and rebuilds run on the {@link ForkJoinPool} given to the constructor, JVector's graph clean-up too
  * (which would otherwise run on the common pool's core count minus one workers, one on two cores).
@@ -181,6 +183,8 @@ public final class VectorIndex<T> implements AutoCloseable {
         volatile int size;
         /** The graph's approximate scores: int8 copies of the vectors, kept in graph mode only. */
         volatile Int8Codes codes;
+        /** A flat copy of the graph's base-layer neighbour lists, in graph mode only. */
+        volatile FlatAdjacency adjacency;
 
         Vectors(int dimensions, AtomicReferenceArray<Slot<T>> table, int size) {
             this.dimensions = dimensions;
@@ -324,6 +328,17 @@ public final class VectorIndex<T> implements AutoCloseable {
                         inBuildPool(() -> IntStream.range(0, n).parallel()
                                 .forEach(i -> g.addGraphNode(ordinals[i], added.get(i).graphVector)));
                     }
+                    FlatAdjacency adjacency = v.adjacency;
+                    if (adjacency != null) {
+                        // An insert links the new node to its neighbours, whose lists it changes.
+                        ImmutableGraphIndex.View view = g.getGraph().getView();
+                        for (int ordinal : ordinals) {
+                            NodesIterator it = view.getNeighborsIterator(0, ordinal);
+                            while (it.hasNext()) {
+                                adjacency.markDirty(it.nextInt());
+                            }
+                        }
+                    }
                 } finally {
                     graphLock.readLock().unlock();
                 }
@@ -445,7 +460,7 @@ public final class VectorIndex<T> implements AutoCloseable {
         if (searcher == null) {
             searcher = new GraphSearcher(g.getGraph());
         }
-        searcher.setView(new BatchScoringView(g.getGraph().getView(), codes, query));
+        searcher.setView(new BatchScoringView(g.getGraph().getView(), v.adjacency, codes, query));
         int rerank = Math.min(k + overquery, k * RERANK_FACTOR);
         SearchResult result = searcher.search(new DefaultSearchScoreProvider(approximate), rerank, k + overquery,
                 0f, 0f, Bits.ALL);
@@ -487,6 +502,7 @@ public final class VectorIndex<T> implements AutoCloseable {
      */
     private static final class BatchScoringView implements ImmutableGraphIndex.View {
         private final ImmutableGraphIndex.View inner;
+        private final FlatAdjacency adjacency;
         private final Int8Codes codes;
         private final float[] query;
         private int[] batch = new int[64];
@@ -494,8 +510,9 @@ public final class VectorIndex<T> implements AutoCloseable {
         /** Keeps {@link Int8Codes#dots}'s touching pass alive. */
         int touched;
 
-        BatchScoringView(ImmutableGraphIndex.View inner, Int8Codes codes, float[] query) {
+        BatchScoringView(ImmutableGraphIndex.View inner, FlatAdjacency adjacency, Int8Codes codes, float[] query) {
             this.inner = inner;
+            this.adjacency = adjacency;
             this.codes = codes;
             this.query = query;
         }
@@ -504,16 +521,33 @@ public final class VectorIndex<T> implements AutoCloseable {
         public void processNeighbors(int level, int node, ScoreFunction scoreFunction,
                                      ImmutableGraphIndex.IntMarker visited,
                                      ImmutableGraphIndex.NeighborProcessor processor) {
-            NodesIterator it = inner.getNeighborsIterator(level, node);
             int n = 0;
-            while (it.hasNext()) {
-                int neighbor = it.nextInt();
-                if (visited.mark(neighbor)) {
-                    if (n == batch.length) {
-                        batch = Arrays.copyOf(batch, n * 2);
-                        scores = new float[n * 2];
+            FlatAdjacency a = adjacency;
+            if (level == 0 && a != null && a.has(node)) {
+                int[] rows = a.rows();
+                int start = a.rowStart(node);
+                int end = start + 1 + rows[start];
+                if (batch.length < end - start) {
+                    batch = new int[end - start];
+                    scores = new float[end - start];
+                }
+                for (int i = start + 1; i < end; i++) {
+                    int neighbor = rows[i];
+                    if (visited.mark(neighbor)) {
+                        batch[n++] = neighbor;
                     }
-                    batch[n++] = neighbor;
+                }
+            } else {
+                NodesIterator it = inner.getNeighborsIterator(level, node);
+                while (it.hasNext()) {
+                    int neighbor = it.nextInt();
+                    if (visited.mark(neighbor)) {
+                        if (n == batch.length) {
+                            batch = Arrays.copyOf(batch, n * 2);
+                            scores = new float[n * 2];
+                        }
+                        batch[n++] = neighbor;
+                    }
                 }
             }
             touched += codes.dots(query, batch, n, scores);
@@ -593,6 +627,7 @@ public final class VectorIndex<T> implements AutoCloseable {
             next.codes = quantize(compact, count);
             IntStream.range(0, count).parallel().forEach(i -> builder.addGraphNode(i, compact.get(i).graphVector));
             builder.cleanup();
+            next.adjacency = FlatAdjacency.copy(builder.getGraph().getView(), count, settings.maxDegree());
         });
         GraphIndexBuilder previous;
         graphLock.writeLock().lock();
@@ -674,6 +709,10 @@ public final class VectorIndex<T> implements AutoCloseable {
             try {
                 g.cleanup();
                 deadInGraph = 0;
+                // Clean-up rewrote neighbour lists: copy them again.
+                Vectors<T> current = vectors;
+                inBuildPool(() -> current.adjacency = FlatAdjacency.copy(g.getGraph().getView(), current.size,
+                        settings.maxDegree()));
                 if (!(g.getGraph() instanceof OnHeapGraphIndex onHeap)) {
                     return false;
                 }
@@ -790,6 +829,7 @@ public final class VectorIndex<T> implements AutoCloseable {
             throw new IOException("index file " + file + " has an unreadable graph", e);
         }
         index.inBuildPool(() -> v.codes = index.quantize(table, tableSize));
+        index.inBuildPool(() -> v.adjacency = FlatAdjacency.copy(onHeap.getView(), tableSize, settings.maxDegree()));
         index.vectors = v;
         index.graph = index.newBuilder(scores, onHeap);
         index.live = placed;
@@ -825,6 +865,7 @@ public final class VectorIndex<T> implements AutoCloseable {
         closeQuietly(g);
         Vectors<T> v = vectors;
         v.codes = null;
+        v.adjacency = null;
         for (int i = 0; i < v.size; i++) {
             Slot<T> s = v.table.get(i);
             if (s != null && s.dead) {

@@ -150,6 +150,43 @@ class VectorIndexTest {
     }
 
     @Test
+    void insertsAfterTheBuildAreFoundThroughTheGraphAtTheDefaultOverquery() {
+        // The first 300 of these inserts fall out of the recent window (256): only the graph finds them, through
+        // neighbour lists that changed after the flat copy was taken.
+        Random random = new Random(13);
+        try (VectorIndex<Integer> index = new VectorIndex<>(
+                VectorIndex.Settings.of(DIMS).withGraphThreshold(200), ForkJoinPool.commonPool())) {
+            List<float[]> vectors = new ArrayList<>();
+            List<Integer> payloads = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                vectors.add(unit(random));
+                payloads.add(i);
+            }
+            index.addAll(vectors, payloads);
+            assertTrue(index.usesGraph());
+            List<float[]> added = new ArrayList<>();
+            for (int i = 0; i < 556; i++) {
+                float[] v = unit(random);
+                added.add(v);
+                index.add(v, 1000 + i);
+            }
+            List<float[]> batch = new ArrayList<>();
+            List<Integer> batchPayloads = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                batch.add(unit(random));
+                batchPayloads.add(2000 + i);
+            }
+            index.addAll(batch, batchPayloads);
+            for (int i = 0; i < 300; i++) {
+                assertEquals(1000 + i, index.search(added.get(i), 1).get(0).payload(), "insert " + i);
+            }
+            for (int i = 0; i < 50; i++) {
+                assertEquals(2000 + i, index.search(batch.get(i), 1).get(0).payload(), "batch insert " + i);
+            }
+        }
+    }
+
+    @Test
     void removedVectorsAreNeverReturnedAndFreshOnesAlwaysAre() {
         Random random = new Random(7);
         try (VectorIndex<Integer> index = new VectorIndex<>(
