@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Nearest-neighbour look-up in one namespace's index at 10k, 100k and 1M entries of 384 dimensions: the JVector graph
- * ({@code graphSearch}: a walk ranked by int8 codes, the best 2k candidates re-scored exactly, the index's default
- * overquery) against the exact SIMD scan ({@code exactScan}, the baseline). The set-up also measures the graph's
+ * ({@code graphSearch}: a walk ranked by int8 codes over a flat copy of the neighbour lists, the best 2k candidates
+ * re-scored exactly, the index's default overquery) against the exact SIMD scan ({@code exactScan}, the baseline). The set-up also measures the graph's
  * recall@1 and recall@10 against the exact scan on 1,024 queries (half paraphrase-like near a stored vector, half
  * fresh points from the same topics) and prints them with the build's wall time and the heap in use after it. The
  * graph is built on a dedicated pool of one worker per core, as {@code ChronicleSemanticCache} does.
@@ -38,10 +38,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code java -jar jmh-benchmarks/target/benchmarks.jar VectorIndexBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
  * -rf json -rff vector-index.json}; one size: {@code -p size=1000000}. The fork gets {@code -Xmx8g}: 1M vectors of 384
  * floats are 1.5 GB, the graph, its int8 codes and the query set about 1 GB more. It also gets
- * {@code -XX:+UseTransparentHugePages}: a walk reads a few hundred scattered 384-byte codes, and with 4 KB pages each
- * read also misses the TLB (at 1M, p50 510 -> 425 us with it on a Linux whose THP mode is madvise; a deployment
- * holding a large index should run with it too). To measure without it add {@code -jvmArgsAppend
- * -XX:-UseTransparentHugePages}. With {@code -jvmArgsAppend
+ * {@code -XX:+UseTransparentHugePages}: a walk reads hundreds of scattered 384-byte codes and neighbour rows, and with
+ * 4 KB pages each read also misses the TLB (it works where the kernel's THP mode is madvise or always; a deployment
+ * holding a large index should run with it too; to measure without it, pass {@code -XX:-UseTransparentHugePages} in
+ * the repeated arguments below). With {@code -jvmArgsAppend
  * -Djunction.bench.graphDir=/tmp/junction-graphs} the first run saves each built graph there ({@link VectorIndex#save},
  * what the cache does on close) and later runs load it instead of rebuilding (the same vectors come from the same
  * seed); the set-up line says which happened. Only {@code graphSearch} is worth running at 1M ({@code exactScan}
