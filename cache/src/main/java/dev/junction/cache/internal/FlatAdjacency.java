@@ -76,9 +76,4 @@ final class FlatAdjacency {
     int[] rows() {
         return rows;
     }
-
-    /** Bytes held. */
-    long bytes() {
-        return (long) rows.length * Integer.BYTES + (long) dirty.length * Long.BYTES;
-    }
 }

@@ -93,9 +93,4 @@ final class Int8Codes {
         }
         return touched;
     }
-
-    /** Bytes held. */
-    long bytes() {
-        return (long) codes.length * CHUNK * (dimensions + Float.BYTES);
-    }
 }
