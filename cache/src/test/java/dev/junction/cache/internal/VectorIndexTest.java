@@ -21,13 +21,17 @@ class VectorIndexTest {
     private static final int DIMS = 32;
 
     static float[] unit(Random random) {
-        float[] v = new float[DIMS];
+        return unit(random, DIMS);
+    }
+
+    static float[] unit(Random random, int dims) {
+        float[] v = new float[dims];
         double norm = 0;
-        for (int i = 0; i < DIMS; i++) {
+        for (int i = 0; i < dims; i++) {
             v[i] = (float) random.nextGaussian();
             norm += v[i] * v[i];
         }
-        for (int i = 0; i < DIMS; i++) {
+        for (int i = 0; i < dims; i++) {
             v[i] /= (float) Math.sqrt(norm);
         }
         return v;
@@ -87,10 +91,10 @@ class VectorIndexTest {
             codes.ensureCapacity(n);
             float[][] vectors = new float[n][];
             for (int i = 0; i < n; i++) {
-                vectors[i] = randomUnit(random, dims);
+                vectors[i] = unit(random, dims);
                 codes.set(i, vectors[i]);
             }
-            float[] query = randomUnit(random, dims);
+            float[] query = unit(random, dims);
             int[] ordinals = {0, 1, Int8Codes.CHUNK - 1, Int8Codes.CHUNK, n - 1};
             float[] batch = new float[ordinals.length];
             codes.dots(query, ordinals, ordinals.length, batch);
@@ -108,19 +112,6 @@ class VectorIndexTest {
             }
             assertEquals(scalar, VectorMath.dotInt8(query, bytes, 0), 1e-3);
         }
-    }
-
-    private static float[] randomUnit(Random random, int dims) {
-        float[] v = new float[dims];
-        double norm = 0;
-        for (int i = 0; i < dims; i++) {
-            v[i] = (float) random.nextGaussian();
-            norm += v[i] * v[i];
-        }
-        for (int i = 0; i < dims; i++) {
-            v[i] /= (float) Math.sqrt(norm);
-        }
-        return v;
     }
 
     @Test
