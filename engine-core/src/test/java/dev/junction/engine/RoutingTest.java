@@ -126,6 +126,42 @@ class RoutingTest {
         }
     }
 
+    /**
+     * Without allow/deny lists the router skips the models a capability mask rules out and shares their exclusions;
+     * they must still interleave, in catalog order, with the ones each request adds (context window, plugin refusal),
+     * and a request with another mask must not see them.
+     */
+    @Test
+    void sharedCapabilityExclusionsMergeInCatalogOrderWithPerRequestOnes() {
+        ModelDescriptor noTools = Models.withCapabilities(Models.model("a", "notools", 1, 1, 0.5),
+                EnumSet.of(Capability.STREAMING));
+        ModelDescriptor tiny = Models.withContext(Models.model("b", "tiny", 1, 1, 0.5), 50);
+        ModelDescriptor refused = Models.model("c", "refused", 1, 1, 0.5);
+        ModelDescriptor ok = Models.model("d", "ok", 2, 2, 0.5);
+        ModelDescriptor noTools2 = Models.withCapabilities(Models.model("e", "notools", 1, 1, 0.5),
+                EnumSet.of(Capability.STREAMING));
+        ModelDescriptor orphan = Models.model("z", "orphan", 1, 1, 0.5);
+        bed.provider("c").refuseModel("refused");
+        try (Junction j = bed.builder(noTools, tiny, refused, ok, noTools2).models(List.of(orphan)).cacheStore(null)
+                .build()) {
+            ChatRequest tools = ChatRequest.ofUser("x".repeat(400))
+                    .withTools(List.of(ToolDefinition.of("lookup", "finds", null)), ToolChoice.AUTO);
+            for (int round = 0; round < 2; round++) {
+                RouteDecision d = bed.complete(j, tools, noCache).decision();
+                assertEquals(List.of("d/ok"), d.candidates().stream().map(Candidate::modelId).toList());
+                assertEquals(List.of("a/notools: CAPABILITY (lacks TOOLS)", "b/tiny", "c/refused: UNSUPPORTED_REQUEST"
+                                + " (c cannot serve this request)", "e/notools: CAPABILITY (lacks TOOLS)",
+                                "z/orphan: PROVIDER_NOT_CONFIGURED (no provider client for 'z')"),
+                        d.exclusions().stream().map(x -> x.modelId().equals("b/tiny") ? x.modelId() : x.toString())
+                                .toList());
+                assertEquals(Constraint.CONTEXT_WINDOW, d.exclusions().get(1).constraint());
+            }
+            RouteDecision plain = bed.complete(j, ChatRequest.ofUser("hi"), noCache).decision();
+            assertEquals(List.of("b/tiny", "c/refused", "z/orphan"),
+                    plain.exclusions().stream().map(Exclusion::modelId).toList());
+        }
+    }
+
     @Test
     void contextWindowCountsInputTokensPlusMaxOutput() {
         ModelDescriptor small = Models.withContext(Models.model("a", "small", 1, 1, 0.5), 200);

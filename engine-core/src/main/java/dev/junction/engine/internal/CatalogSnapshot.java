@@ -1,15 +1,19 @@
 package dev.junction.engine.internal;
 
+import dev.junction.engine.Exclusion;
+import dev.junction.spi.Capability;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderClient;
 import dev.junction.spi.TaskCategory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An immutable catalog: every model with its precomputed routing data, sorted by {@code provider/model}.
@@ -45,6 +49,29 @@ public final class CatalogSnapshot {
     /** Catalog quality by task category then model: {@code qualityByCategory[category * size + i]}. */
     final double[] qualityByCategory;
     private final Map<String, ModelEntry> byId;
+    /** Every model, with no exclusion: for intents with allow/deny lists, which are checked before capabilities. */
+    final Eligible everyModel;
+    /** By mask of required capabilities, made on first use (racy but safe: the result is the same). */
+    private final AtomicReferenceArray<Eligible> eligibleByMask =
+            new AtomicReferenceArray<>(1 << Capability.values().length);
+
+    /**
+     * Which models a mask of required capabilities rules out (not configured, or lacking a capability), and their
+     * exclusions: the same for every request with that mask, so made once.
+     */
+    static final class Eligible {
+        /** By catalog index: whether the model is ruled out, its exclusion in {@link #exclusions}. */
+        final boolean[] shared;
+        /** The excluded models' catalog indices, ascending, matching {@link #exclusions}. */
+        final int[] excluded;
+        final List<Exclusion> exclusions;
+
+        Eligible(boolean[] shared, int[] excluded, List<Exclusion> exclusions) {
+            this.shared = shared;
+            this.excluded = excluded;
+            this.exclusions = exclusions;
+        }
+    }
 
     private CatalogSnapshot(ModelEntry[] entries, String[] providers, long version, Instant loadedAt, Health health) {
         this.entries = entries;
@@ -94,6 +121,35 @@ public final class CatalogSnapshot {
                 qualityByCategory[c * n + i] = e.qualityByCategory[c];
             }
         }
+        everyModel = new Eligible(new boolean[n], new int[0], List.of());
+    }
+
+    /** The models that can serve a request needing the capabilities of {@code required}, and why the others cannot. */
+    Eligible eligible(int required) {
+        Eligible e = eligibleByMask.getAcquire(required);
+        if (e == null) {
+            e = computeEligible(required);
+            eligibleByMask.setRelease(required, e);
+        }
+        return e;
+    }
+
+    private Eligible computeEligible(int required) {
+        int n = entries.length;
+        boolean[] shared = new boolean[n];
+        int[] excluded = new int[n];
+        List<Exclusion> exclusions = new ArrayList<>();
+        int x = 0;
+        for (int i = 0; i < n; i++) {
+            ModelEntry e = entries[i];
+            int missing = required & ~e.capabilityMask;
+            if (!configured[i] || missing != 0) {
+                shared[i] = true;
+                excluded[x++] = i;
+                exclusions.add(configured[i] ? e.lacking(missing) : e.notConfigured);
+            }
+        }
+        return new Eligible(shared, Arrays.copyOf(excluded, x), List.copyOf(exclusions));
     }
 
     /**

@@ -35,10 +35,24 @@ public final class ModelEntry {
     final Circuit modelCircuit;
     final Exclusion notConfigured;
     /**
-     * The {@link Constraint#CAPABILITY} exclusion for each mask of missing capabilities, made on first use: requests
-     * that need a capability (tools) exclude the same models every time. Racy but safe: an Exclusion is immutable.
+     * The {@link Constraint#CAPABILITY} exclusion for each mask of missing capabilities, made on first use. Racy but
+     * safe: an Exclusion is immutable.
      */
-    final Exclusion[] lacks = new Exclusion[1 << Capability.values().length];
+    private final Exclusion[] lacks = new Exclusion[1 << Capability.values().length];
+    /** "lacks ..." for every mask of missing capabilities. */
+    private static final String[] LACKS = new String[1 << Capability.values().length];
+
+    static {
+        for (int m = 1; m < LACKS.length; m++) {
+            StringBuilder sb = new StringBuilder("lacks ");
+            for (Capability c : Capability.values()) {
+                if ((m & (1 << c.ordinal())) != 0) {
+                    sb.append(sb.length() > "lacks ".length() ? ", " : "").append(c);
+                }
+            }
+            LACKS[m] = sb.toString();
+        }
+    }
 
     ModelEntry(ModelDescriptor d, int providerIndex, ProviderClient client, Health health) {
         this.descriptor = d;
@@ -65,6 +79,16 @@ public final class ModelEntry {
         this.modelCircuit = health.modelCircuit(id);
         this.notConfigured = new Exclusion(id, Constraint.PROVIDER_NOT_CONFIGURED,
                 "no provider client for '" + provider + "'");
+    }
+
+    /** The exclusion of this model for a request that needs the capabilities of {@code missing} (non-zero). */
+    Exclusion lacking(int missing) {
+        Exclusion x = lacks[missing];
+        if (x == null) {
+            x = new Exclusion(id, Constraint.CAPABILITY, LACKS[missing]);
+            lacks[missing] = x;
+        }
+        return x;
     }
 
     static int mask(ModelDescriptor d) {

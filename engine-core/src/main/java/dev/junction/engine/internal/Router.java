@@ -27,7 +27,8 @@ import java.util.Set;
  * <p>Thread-safe: each thread works in its own scratch arrays, grown to the largest catalog it has seen. The per-model
  * loop reads the snapshot's precomputed arrays and writes the feasible candidates' estimates into compact arrays:
  * no locks, no streams, no boxing, no allocation. Exclusions are recorded as numbers and made into {@link Exclusion}s
- * once, at the end; a plugin's {@link ProviderClient#validate} runs only for the candidates picked into the chain.
+ * once, at the end (those of the models a capability mask rules out, once per snapshot and mask); a plugin's
+ * {@link ProviderClient#validate} runs only for the candidates picked into the chain.
  */
 public final class Router {
     /** Output tokens assumed when the request sets no cap: 512 (bounded by the model's own maximum). */
@@ -144,7 +145,8 @@ public final class Router {
 
     /** The request and intent of one selection, with what the exclusion messages need. */
     private record Request(ChatRequest request, Intent intent, String tenantId, int inputTokens, int required,
-                           Integer maxOut, boolean providerLists, boolean modelLists) {
+                           Integer maxOut, boolean providerLists, boolean modelLists,
+                           CatalogSnapshot.Eligible eligible) {
     }
 
     /**
@@ -214,7 +216,13 @@ public final class Router {
         int nh = 0;
         int qualityBase = assessment.category().ordinal() * n;
 
-        Request r = new Request(request, intent, tenantId, inputTokens, required, maxOut, providerLists, modelLists);
+        // Allow/deny lists are checked before capabilities; without them, the models that are not configured or lack a
+        // required capability are known per capability mask: the loop passes over them, their exclusions are shared.
+        CatalogSnapshot.Eligible eligible = providerLists || modelLists ? snapshot.everyModel
+                : snapshot.eligible(required);
+        boolean[] shared = eligible.shared;
+        Request r = new Request(request, intent, tenantId, inputTokens, required, maxOut, providerLists, modelLists,
+                eligible);
         w.nx = 0;
         // Constraints that are rarely set are checked out of line, for every model, only when the intent sets one
         // (or a circuit may be open); the common checks are combined without short-circuits into one branch.
@@ -225,7 +233,7 @@ public final class Router {
             int out = maxOutV >= 0 ? maxOutV : defaultOutput[i];
             boolean pass = configured[i] & (required & ~capabilityMask[i]) == 0 & maxOutV <= modelMaxOutput[i]
                     & (long) inputTokens + out <= contextWindow[i];
-            if ((!pass || rare) && excluded(snapshot, r, w, i, out, circuits, nowMillis)) {
+            if ((!pass || rare) && (shared[i] || excluded(snapshot, r, w, i, out, circuits, nowMillis))) {
                 continue;
             }
             double c = inputD * inputPerToken[i] + (maxOutV >= 0 ? maxOutD * outputPerToken[i] : defaultOutputCost[i]);
@@ -283,14 +291,6 @@ public final class Router {
     private static final byte UNSUPPORTED_REQUEST = (byte) Constraint.UNSUPPORTED_REQUEST.ordinal();
     private static final byte MAX_OUTPUT = (byte) Constraint.values().length;
     private static final Constraint[] CONSTRAINTS = Constraint.values();
-    /** "lacks ..." for every mask of missing capabilities. */
-    private static final String[] LACKS = new String[1 << Capability.values().length];
-
-    static {
-        for (int m = 1; m < LACKS.length; m++) {
-            LACKS[m] = "lacks " + names(m);
-        }
-    }
 
     /** Records that model {@code i} is excluded; the Exclusion itself is made only if the selection returns. */
     private static void exclude(Scratch w, int i, byte code, int aux, double value, double limit) {
@@ -649,10 +649,11 @@ public final class Router {
         return aux < 0 ? "tenant:" + r.tenantId : "provider:" + snapshot.providers[aux];
     }
 
-    /** The recorded exclusions as {@link Exclusion}s, in catalog order. */
+    /** The capability mask's shared exclusions and the recorded ones, as {@link Exclusion}s in catalog order. */
     private static List<Exclusion> exclusions(CatalogSnapshot snapshot, Request r, Scratch w, int nx) {
+        CatalogSnapshot.Eligible eligible = r.eligible;
         if (nx == 0) {
-            return List.of();
+            return eligible.exclusions;
         }
         int[] idx = w.xIndex;
         // Records are in catalog order except plugin refusals, appended while the chain was built: sort (insertion
@@ -667,9 +668,16 @@ public final class Router {
             }
             perm[b + 1] = v;
         }
-        Exclusion[] out = new Exclusion[nx];
-        for (int a = 0; a < nx; a++) {
-            out[a] = exclusion(snapshot, r, w, perm[a]);
+        // Then merge them with the skipped models' exclusions (a model is in one or the other).
+        List<Exclusion> fixed = eligible.exclusions;
+        int[] fixedIndex = eligible.excluded;
+        int nfixed = fixedIndex.length;
+        Exclusion[] out = new Exclusion[nfixed + nx];
+        int a = 0;
+        int b = 0;
+        for (int o = 0; o < out.length; o++) {
+            out[o] = b == nx || a < nfixed && fixedIndex[a] < idx[perm[b]] ? fixed.get(a++)
+                    : exclusion(snapshot, r, w, perm[b++]);
         }
         return Arrays.asList(out);
     }
@@ -691,13 +699,7 @@ public final class Router {
             detail = !allowM.isEmpty() && !allowM.contains(e.id) && !allowM.contains(e.model)
                     ? "model is not in " + allowM : "model is denied";
         } else if (code == CAPABILITY) {
-            int missing = w.xAux[x];
-            Exclusion lacks = e.lacks[missing];
-            if (lacks == null) {
-                lacks = new Exclusion(e.id, Constraint.CAPABILITY, LACKS[missing]);
-                e.lacks[missing] = lacks;
-            }
-            return lacks;
+            return e.lacking(w.xAux[x]);
         } else if (code == MAX_OUTPUT) {
             detail = "max output " + r.maxOut + " > model's max output " + e.maxOutputTokens;
             code = CONTEXT_WINDOW;
@@ -787,19 +789,6 @@ public final class Router {
             }
             default -> throw new IllegalStateException("unknown objective " + objective);
         }
-    }
-
-    private static String names(int mask) {
-        StringBuilder sb = new StringBuilder();
-        for (Capability c : Capability.values()) {
-            if ((mask & (1 << c.ordinal())) != 0) {
-                if (!sb.isEmpty()) {
-                    sb.append(", ");
-                }
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     private static String usd(double v) {
