@@ -8,6 +8,8 @@ import dev.junction.embeddings.eval.WideDataset;
 import dev.junction.embeddings.quality.PromptFeatures;
 import dev.junction.embeddings.quality.QualityWeights;
 import dev.junction.spi.TaskCategory;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,15 +28,24 @@ public final class Calibrate {
     private Calibrate() {
     }
 
+    /** Bad input (a missing or malformed file, a bad number) ends with one line naming it and exit status 2. */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: Calibrate <train.csv> <output-weights-file> [hidden] [epochs]");
-            System.exit(2);
+            fail("usage: Calibrate <train.csv> <output-weights-file> [hidden] [epochs]");
         }
-        WideDataset train = WideDataset.read(Path.of(args[0]));
-        IrtTrainer.Settings d = IrtTrainer.Settings.defaults();
-        IrtTrainer.Settings settings = new IrtTrainer.Settings(args.length > 2 ? Integer.parseInt(args[2]) : d.hidden(),
-                args.length > 3 ? Integer.parseInt(args[3]) : 30, d.batchSize(), d.learningRate(), d.l2(), d.seed());
+        WideDataset train;
+        IrtTrainer.Settings settings;
+        try {
+            train = WideDataset.read(Path.of(args[0]));
+            IrtTrainer.Settings d = IrtTrainer.Settings.defaults();
+            settings = new IrtTrainer.Settings(args.length > 2 ? positive(args[2], "hidden") : d.hidden(),
+                    args.length > 3 ? positive(args[3], "epochs") : 30, d.batchSize(), d.learningRate(), d.l2(),
+                    d.seed());
+        } catch (NoSuchFileException e) {
+            throw fail("calibrate: no such file: " + e.getFile());
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            throw fail("calibrate: " + e.getMessage());
+        }
         System.out.printf("%d prompts, %d models: %s%n", train.prompts().size(), train.models().size(), train.models());
         try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedderConfig.custom().model(EmbeddingModel.ALL_MINILM_L6_V2_Q)
                 .memoMaxBytes(0).build())) {
@@ -69,8 +80,31 @@ public final class Calibrate {
                     train.models(), meanCost, settings);
             QualityWeights weights = new QualityWeights(embedder.modelId(), dims, embeddingMean, stats[0], stats[1], "none",
                     List.of(head));
-            weights.write(Path.of(args[1]));
+            try {
+                weights.write(Path.of(args[1]));
+            } catch (IOException e) {
+                throw fail("calibrate: cannot write " + args[1] + ": " + e);
+            }
             System.out.println("wrote " + Path.of(args[1]).toAbsolutePath());
         }
+    }
+
+    private static int positive(String text, String name) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a positive integer, was '" + text + "'");
+    }
+
+    /** Prints the message and exits with status 2; returns an error only so that callers can {@code throw} it. */
+    private static Error fail(String message) {
+        System.err.println(message);
+        System.exit(2);
+        return new AssertionError(message);
     }
 }
