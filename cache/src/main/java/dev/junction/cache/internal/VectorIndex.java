@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -65,8 +66,10 @@ import java.util.zip.CheckedOutputStream;
  * per 384-dim vector): searches walk the graph on those scores and re-score only their best candidates with the
  * float vectors. The codes are written before a node enters the graph, recomputed from the vectors on a rebuild and
  * on {@link #load} (about a second per million vectors on two cores, so the saved file does not carry them). It
- * also keeps a flat copy of the graph's base-layer neighbour lists ({@link FlatAdjacency}, 132 bytes per node at
- * M=32), taken on build, compaction, clean-up and load; lists an insert changes are read from JVector again.
+ * also keeps a flat copy of the graph's base-layer neighbour lists ({@link FlatAdjacency}, 156 bytes per node at
+ * M=32), taken on build, compaction, clean-up and load; lists an insert changes are read from JVector again, and once
+ * more than an eighth of the rows are unusable the copy is retaken on one build-pool thread while searches and
+ * inserts go on (one retake at a time; two copies are alive while it runs).
  *
  * <p>Bulk loads and rebuilds run on the {@link ForkJoinPool} given to the constructor, JVector's graph clean-up too
  * (which would otherwise run on the common pool's core count minus one workers, one on two cores).
@@ -95,6 +98,18 @@ public final class VectorIndex<T> implements AutoCloseable {
      * search (each exact score chases a slot to a scattered 1.5 KB array).
      */
     private static final int RERANK_FACTOR = 2;
+    /**
+     * The flat neighbour lists are retaken once more than this fraction (1/8) of their rows are unusable (marked by
+     * inserts, or added since the copy), so that searches stay on the fast path. A search reads an unusable row from
+     * JVector instead (three dependent misses instead of one; the list fetch was ~2/3 of a 1M search, p50 443 us
+     * without the copy, 258 us with it), so at 1/8 a walk that meets unusable rows at their share pays about an
+     * eighth of that difference. A retake re-reads only the unusable rows and copies the rest, on one pool thread: at
+     * 100k entries with 384-dim inserts it ran every ~450 inserts (an insert marks ~25 new rows) and took ~14 ms
+     * (median of 32), about 30 us per insert against the ~600 us the insert itself costs. Smaller fractions retake
+     * more often for little; larger ones let searches drift towards the slow path (15k inserts into 100k without
+     * retakes: p50 ~240 -> ~350 us).
+     */
+    private static final int UNUSABLE_ROWS_DIVISOR = 8;
     private static final float NEIGHBOR_OVERFLOW = 1.2f;
     private static final float ALPHA = 1.2f;
     private static final int FILE_MAGIC = 0x4a584931; // "JXI1"
@@ -186,6 +201,8 @@ public final class VectorIndex<T> implements AutoCloseable {
         volatile Int8Codes codes;
         /** A flat copy of the graph's base-layer neighbour lists, in graph mode only. */
         volatile FlatAdjacency adjacency;
+        /** A new copy while it is being taken (it collects the inserts' marks meanwhile), else null. */
+        volatile FlatAdjacency nextAdjacency;
 
         Vectors(int dimensions, AtomicReferenceArray<Slot<T>> table, int size) {
             this.dimensions = dimensions;
@@ -223,6 +240,12 @@ public final class VectorIndex<T> implements AutoCloseable {
 
     private final Settings settings;
     private final ForkJoinPool buildPool;
+    /**
+     * Neighbours per row of the flat lists: JVector lets an insert's back-links grow a list to M times the overflow
+     * (38 at M=32) before pruning it, so after a stretch of inserts most lists hold more than M. Rows of M would send
+     * those to the slow path, and a retake would not bring them back.
+     */
+    private final int listCapacity;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantReadWriteLock graphLock = new ReentrantReadWriteLock();
     /** The current table, also read by scans without a lock. */
@@ -241,11 +264,14 @@ public final class VectorIndex<T> implements AutoCloseable {
     private int freeCount;
     /** Guarded by writeLock: dead nodes still in the graph. */
     private int deadInGraph;
+    /** Whether a retake of the flat neighbour lists is queued or running; set by the writer, cleared by the retake. */
+    private volatile boolean refreshing;
 
     /** An index whose graph builds run on {@code buildPool} (owned by the caller, which shuts it down). */
     public VectorIndex(Settings settings, ForkJoinPool buildPool) {
         this.settings = settings;
         this.buildPool = buildPool;
+        this.listCapacity = (int) (settings.maxDegree() * NEIGHBOR_OVERFLOW);
         this.vectors = new Vectors<>(settings.dimensions(), new AtomicReferenceArray<>(INITIAL_CAPACITY), 0);
     }
 
@@ -332,12 +358,19 @@ public final class VectorIndex<T> implements AutoCloseable {
                     FlatAdjacency adjacency = v.adjacency;
                     if (adjacency != null) {
                         // An insert links the new node to its neighbours, whose lists it changes.
-                        ImmutableGraphIndex.View view = g.getGraph().getView();
-                        for (int ordinal : ordinals) {
-                            NodesIterator it = view.getNeighborsIterator(0, ordinal);
-                            while (it.hasNext()) {
-                                adjacency.markDirty(it.nextInt());
-                            }
+                        int[] changed = changedLists(g.getGraph().getView(), ordinals);
+                        adjacency.markDirty(changed);
+                        // After marking the current copy, in this order: see refreshAdjacency.
+                        FlatAdjacency pending = v.nextAdjacency;
+                        FlatAdjacency current = v.adjacency;
+                        if (pending != null && pending != adjacency) {
+                            pending.markDirty(changed);
+                        }
+                        if (current != adjacency && current != pending) {
+                            current.markDirty(changed);
+                        }
+                        if (!refreshing && current.unusable(v.size) > current.size() / UNUSABLE_ROWS_DIVISOR) {
+                            startRefresh(g, v);
                         }
                     }
                 } finally {
@@ -348,6 +381,94 @@ public final class VectorIndex<T> implements AutoCloseable {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** The base-layer neighbours of {@code ordinals}, the nodes whose lists their inserts changed (with repeats). */
+    private static int[] changedLists(ImmutableGraphIndex.View view, int[] ordinals) {
+        int[] changed = new int[16];
+        int n = 0;
+        for (int ordinal : ordinals) {
+            NodesIterator it = view.getNeighborsIterator(0, ordinal);
+            while (it.hasNext()) {
+                changed = push(changed, n++, it.nextInt());
+            }
+        }
+        return Arrays.copyOf(changed, n);
+    }
+
+    /**
+     * Queues a retake of {@code v}'s flat neighbour lists in the build pool; called by the writer after its inserts,
+     * so every node below {@code v.size} is complete in the graph.
+     */
+    private void startRefresh(GraphIndexBuilder g, Vectors<T> v) {
+        int size = v.size;
+        refreshing = true;
+        try {
+            buildPool.execute(() -> refreshAdjacency(g, v, size));
+        } catch (RejectedExecutionException e) {
+            // The caller shut its pool down: searches keep the current copy.
+            refreshing = false;
+        }
+    }
+
+    /**
+     * Takes a new copy of the neighbour lists of nodes {@code [0, size)} and swaps it in: rows the current copy can
+     * still use are copied from it, the others (marked, or added since) read from JVector, on this one pool thread
+     * (a fraction of a full copy's reads, leaving the other cores to searches and the writer). At most one runs at a
+     * time ({@link #refreshing}). It holds the graph's read lock, so no clean-up rewrites lists meanwhile, and gives up
+     * when it cannot take it at once (a save, rebuild, drop or close holds it: the first two take a copy themselves)
+     * or when the index closed, changed graph or table, or a save took a copy of at least these nodes since.
+     *
+     * <p>Inserts go on while it copies. The new copy is published in {@link Vectors#nextAdjacency} before the current
+     * copy's marks are read; the writer marks the current copy, then reads that field and the current copy again and
+     * marks whichever copies it had not. So each changed list is either marked in the current copy before the
+     * publication, and then read from JVector (its change made before the mark), or marked in the new copy. Unmarked
+     * rows of the new copy therefore hold what the old one guaranteed: the node's list, or for a missed mark (a bulk
+     * insert's list that a concurrent insert pruned), real older edges.
+     */
+    private void refreshAdjacency(GraphIndexBuilder g, Vectors<T> v, int size) {
+        try {
+            if (closed || !graphLock.readLock().tryLock()) {
+                return;
+            }
+            try {
+                FlatAdjacency current = v.adjacency;
+                if (closed || graph != g || vectors != v || current == null || current.size() >= size) {
+                    return;
+                }
+                FlatAdjacency next = new FlatAdjacency(size, listCapacity);
+                v.nextAdjacency = next;
+                try {
+                    next.fillFrom(current, g.getGraph().getView());
+                    v.adjacency = next;
+                } finally {
+                    v.nextAdjacency = null;
+                }
+            } finally {
+                graphLock.readLock().unlock();
+            }
+        } finally {
+            refreshing = false;
+        }
+    }
+
+    /** Rows of the flat neighbour lists that searches cannot use now (0 in scan mode); for tests. */
+    int unusableRows() {
+        Vectors<T> v = vectors;
+        FlatAdjacency a = v.adjacency;
+        return a == null ? 0 : a.unusable(v.size);
+    }
+
+    /** Rows of the flat neighbour lists that searches would use but that differ from the graph; for tests. */
+    int staleFlatRows() {
+        graphLock.readLock().lock();
+        try {
+            GraphIndexBuilder g = graph;
+            FlatAdjacency a = vectors.adjacency;
+            return g == null || a == null ? 0 : a.staleRows(g.getGraph().getView());
+        } finally {
+            graphLock.readLock().unlock();
         }
     }
 
@@ -628,7 +749,7 @@ public final class VectorIndex<T> implements AutoCloseable {
             next.codes = quantize(compact, count);
             IntStream.range(0, count).parallel().forEach(i -> builder.addGraphNode(i, compact.get(i).graphVector));
             builder.cleanup();
-            next.adjacency = FlatAdjacency.copy(builder.getGraph().getView(), count, settings.maxDegree());
+            next.adjacency = FlatAdjacency.copy(builder.getGraph().getView(), count, listCapacity);
         });
         GraphIndexBuilder previous;
         graphLock.writeLock().lock();
@@ -713,7 +834,7 @@ public final class VectorIndex<T> implements AutoCloseable {
                 // Clean-up rewrote neighbour lists: copy them again.
                 Vectors<T> current = vectors;
                 inBuildPool(() -> current.adjacency = FlatAdjacency.copy(g.getGraph().getView(), current.size,
-                        settings.maxDegree()));
+                        listCapacity));
                 if (!(g.getGraph() instanceof OnHeapGraphIndex onHeap)) {
                     return false;
                 }
@@ -830,7 +951,7 @@ public final class VectorIndex<T> implements AutoCloseable {
             throw new IOException("index file " + file + " has an unreadable graph", e);
         }
         index.inBuildPool(() -> v.codes = index.quantize(table, tableSize));
-        index.inBuildPool(() -> v.adjacency = FlatAdjacency.copy(onHeap.getView(), tableSize, settings.maxDegree()));
+        index.inBuildPool(() -> v.adjacency = FlatAdjacency.copy(onHeap.getView(), tableSize, index.listCapacity));
         index.vectors = v;
         index.graph = index.newBuilder(scores, onHeap);
         index.live = placed;
