@@ -15,14 +15,22 @@ final class BenchVectors {
 
     /** {@code n} unit vectors of {@code dims} dimensions around {@code max(16, n / 256)} centroids, generated in parallel. */
     static float[][] clustered(int n, int dims, long seed) {
+        return clustered(n, dims, seed, n);
+    }
+
+    /**
+     * The first {@code count} vectors of an endless sequence around the centroids of {@link #clustered(int, int, long)}
+     * for {@code n}: its first {@code n} are that set, the rest more points from the same topics.
+     */
+    static float[][] clustered(int n, int dims, long seed, int count) {
         int topics = Math.max(16, n / 256);
         float[][] centroids = new float[topics][];
         Random random = new Random(seed);
         for (int i = 0; i < topics; i++) {
             centroids[i] = gaussianUnit(new SplittableRandom(random.nextLong()), dims, null, 0);
         }
-        float[][] out = new float[n][];
-        IntStream.range(0, n).parallel().forEach(i -> {
+        float[][] out = new float[count][];
+        IntStream.range(0, count).parallel().forEach(i -> {
             SplittableRandom r = new SplittableRandom(seed * 31 + i);
             out[i] = gaussianUnit(r, dims, centroids[r.nextInt(topics)], 0.6);
         });

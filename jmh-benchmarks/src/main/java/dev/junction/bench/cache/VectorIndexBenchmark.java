@@ -79,9 +79,7 @@ public class VectorIndexBenchmark {
         }
         buildPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
         VectorIndex.Settings settings = VectorIndex.Settings.of(DIMS);
-        String graphDir = System.getProperty("junction.bench.graphDir");
-        Path saved = graphDir == null ? null : Path.of(graphDir).resolve("vector-index-" + size + "-m"
-                + settings.maxDegree() + "-b" + settings.beamWidth() + ".graph");
+        Path saved = savedGraph(size, settings);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
@@ -146,6 +144,13 @@ public class VectorIndexBenchmark {
                 settings.maxDegree(), settings.beamWidth(), settings.searchOverquery(), buildSeconds, buildCpuSeconds,
                 buildPool.getParallelism(), heapGb, (double) hits1 / QUERIES, (double) hits10 / (QUERIES * 10.0),
                 nearHits1 / (QUERIES / 2.0), QUERIES);
+    }
+
+    /** Where {@code -Djunction.bench.graphDir} keeps the graph of this benchmark's {@code size} vectors, or null. */
+    static Path savedGraph(int size, VectorIndex.Settings settings) {
+        String graphDir = System.getProperty("junction.bench.graphDir");
+        return graphDir == null ? null : Path.of(graphDir).resolve("vector-index-" + size + "-m" + settings.maxDegree()
+                + "-b" + settings.beamWidth() + ".graph");
     }
 
     @TearDown(Level.Trial)
