@@ -169,13 +169,7 @@ class VectorIndexTest {
         Random random = new Random(13);
         try (VectorIndex<Integer> index = new VectorIndex<>(
                 VectorIndex.Settings.of(DIMS).withGraphThreshold(200), ForkJoinPool.commonPool())) {
-            List<float[]> vectors = new ArrayList<>();
-            List<Integer> payloads = new ArrayList<>();
-            for (int i = 0; i < 1000; i++) {
-                vectors.add(unit(random));
-                payloads.add(i);
-            }
-            index.addAll(vectors, payloads);
+            addRandom(index, random, 1000);
             assertTrue(index.usesGraph());
             List<float[]> added = new ArrayList<>();
             for (int i = 0; i < 556; i++) {
