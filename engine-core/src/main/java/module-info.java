@@ -4,6 +4,8 @@ module dev.junction.engine {
     requires io.github.resilience4j.circuitbreaker;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
+    // Optional: the router vectorizes its selection loop only when the module is in the boot layer.
+    requires static jdk.incubator.vector;
     requires transitive micrometer.core;
     requires transitive java.net.http;
     exports dev.junction.engine;

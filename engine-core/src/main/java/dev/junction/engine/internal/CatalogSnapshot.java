@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * sequentially instead of chasing each entry.
  */
 public final class CatalogSnapshot {
+    /**
+     * How many entries the arrays the vectorized selection reads have past the catalog's end (at least the lanes of a
+     * vector of doubles), so that it loads whole vectors without a bounds mask.
+     */
+    static final int PAD = 32;
+
     final ModelEntry[] entries;
     final String[] providers;
     final long version;
@@ -60,7 +66,10 @@ public final class CatalogSnapshot {
      * exclusions: the same for every request with that mask, so made once.
      */
     static final class Eligible {
-        /** By catalog index: whether the model is ruled out, its exclusion in {@link #exclusions}. */
+        /**
+         * By catalog index: whether the model is ruled out, its exclusion in {@link #exclusions}; the {@link #PAD}
+         * entries past the catalog's end (not in {@link #everyModel}'s) are ruled out too.
+         */
         final boolean[] shared;
         /** The excluded models' catalog indices, ascending, matching {@link #exclusions}. */
         final int[] excluded;
@@ -84,22 +93,23 @@ public final class CatalogSnapshot {
             byId.put(e.id, e);
         }
         int n = entries.length;
+        int padded = n + PAD;
         configured = new boolean[n];
-        providerIndex = new int[n];
+        providerIndex = new int[padded];
         capabilityMask = new int[n];
-        maxOutputTokens = new int[n];
-        defaultOutputTokens = new int[n];
-        priorLatency = new long[n];
-        defaultOutputCost = new double[n];
-        contextWindow = new int[n];
+        maxOutputTokens = new int[padded];
+        defaultOutputTokens = new int[padded];
+        priorLatency = new long[padded];
+        defaultOutputCost = new double[padded];
+        contextWindow = new int[padded];
         zeroRetention = new boolean[n];
-        inputPerToken = new double[n];
-        outputPerToken = new double[n];
-        statsSlot = new int[n];
+        inputPerToken = new double[padded];
+        outputPerToken = new double[padded];
+        statsSlot = new int[padded];
         clients = new ProviderClient[n];
         descriptors = new ModelDescriptor[n];
         int categories = TaskCategory.values().length;
-        qualityByCategory = new double[categories * n];
+        qualityByCategory = new double[categories * n + PAD];
         for (int i = 0; i < n; i++) {
             ModelEntry e = entries[i];
             configured[i] = e.client != null;
@@ -136,7 +146,8 @@ public final class CatalogSnapshot {
 
     private Eligible computeEligible(int required) {
         int n = entries.length;
-        boolean[] shared = new boolean[n];
+        boolean[] shared = new boolean[n + PAD];
+        Arrays.fill(shared, n, n + PAD, true);
         int[] excluded = new int[n];
         List<Exclusion> exclusions = new ArrayList<>();
         int x = 0;

@@ -28,7 +28,9 @@ import java.util.Set;
  * loop reads the snapshot's precomputed arrays and writes the feasible candidates' estimates into compact arrays:
  * no locks, no streams, no boxing, no allocation. Exclusions are recorded as numbers and made into {@link Exclusion}s
  * once, at the end (those of the models a capability mask rules out, once per snapshot and mask); a plugin's
- * {@link ProviderClient#validate} runs only for the candidates picked into the chain.
+ * {@link ProviderClient#validate} runs only for the candidates picked into the chain. In the common case (no lists,
+ * region, retention or provider budget, no open circuit, catalog quality) the loop and the {@code BALANCED} scores run
+ * on the Vector API ({@link VectorSelect}) when its module is present, with the same results.
  */
 public final class Router {
     /** Output tokens assumed when the request sets no cap: 512 (bounded by the model's own maximum). */
@@ -42,13 +44,27 @@ public final class Router {
     /** The longest fallback chain kept (and listed in the decision): 8 candidates. */
     public static final int MAX_CHAIN = 8;
 
+    /**
+     * Whether the common case of the selection loop runs on the Vector API ({@link VectorSelect}): when the
+     * {@code jdk.incubator.vector} module is in the boot layer, unless {@code -Djunction.vector.disable=true}.
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("junction.vector.disable");
+
     private final QualityPredictor predictor;
     private final boolean catalogScores;
+    private final boolean vectorized;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public Router(QualityPredictor predictor) {
+        this(predictor, VECTOR);
+    }
+
+    /** With {@code vectorized} false, every selection takes the scalar loop (tests compare the two). */
+    Router(QualityPredictor predictor, boolean vectorized) {
         this.predictor = predictor;
         this.catalogScores = predictor instanceof CatalogQualityPredictor;
+        this.vectorized = vectorized && VECTOR;
     }
 
     /** Per-thread work arrays, grown to the catalog's size, so selection allocates only its result. */
@@ -81,11 +97,19 @@ public final class Router {
         double[] providerLeft = new double[0];
         final int[] order = new int[MAX_CHAIN];
         final int[] top = new int[MAX_CHAIN];
+        /** The BALANCED objective's lowest and highest cost and latency. */
+        final double[] extremes = new double[4];
         /** The number of exclusion records while the chain is built. */
         int nx;
 
-        void ensure(int n, int providers) {
+        /** Models the vectorized loop leaves to the scalar code. */
+        int[] flagged = new int[0];
+
+        void ensure(int catalog, int providers) {
+            // Room for the vectorized loop's whole-vector stores past the last candidate.
+            int n = catalog + CatalogSnapshot.PAD;
             if (fIndex.length < n) {
+                flagged = new int[n];
                 fIndex = new int[n];
                 fProvider = new int[n];
                 fCost = new double[n];
@@ -229,35 +253,64 @@ public final class Router {
         boolean rare = providerLists || modelLists || region != null || zdr || circuits;
         double inputD = inputTokens;
         double maxOutD = maxOutV;
-        for (int i = 0; i < n; i++) {
-            int out = maxOutV >= 0 ? maxOutV : defaultOutput[i];
-            boolean pass = configured[i] & (required & ~capabilityMask[i]) == 0 & maxOutV <= modelMaxOutput[i]
-                    & (long) inputTokens + out <= contextWindow[i];
-            if ((!pass || rare) && (shared[i] || excluded(snapshot, r, w, i, out, circuits, nowMillis))) {
-                continue;
+        boolean vector = vectorized && !rare && catalogScores && !providerCaps;
+        if (vector) {
+            long counts = VectorSelect.scan(snapshot, shared, n, inputTokens, maxOutV, fixedPrior, qualityBase,
+                    costCap, latencyBudget, minQuality, tenantLeft, latencyP50, fIndex, w.fProvider, fCost, fLatency,
+                    fQuality, w.flagged);
+            nf = (int) (counts >>> 32);
+            // The models it flagged failed the context window (or max output), or a soft constraint or the tenant's
+            // budget: the scalar checks record which, in catalog order.
+            int[] flagged = w.flagged;
+            for (int j = 0, ns = (int) counts; j < ns; j++) {
+                int i = flagged[j];
+                int out = maxOutV >= 0 ? maxOutV : defaultOutput[i];
+                if (maxOutV > modelMaxOutput[i] || (long) inputTokens + out > contextWindow[i]) {
+                    excluded(snapshot, r, w, i, out, false, nowMillis);
+                    continue;
+                }
+                double c = inputD * inputPerToken[i] + (maxOutV >= 0 ? maxOutD * outputPerToken[i]
+                        : defaultOutputCost[i]);
+                long observed = latencyP50[statsSlot[i]];
+                long lat = observed >= 0 ? observed : maxOutV >= 0 ? fixedPrior : priorLatency[i];
+                holdBack(w, nh++, i, c, lat, catalogQuality[qualityBase + i], observed >= 0, costCap, latencyBudget,
+                        minQuality, tenantLeft, Double.POSITIVE_INFINITY, providerIndex[i]);
             }
-            double c = inputD * inputPerToken[i] + (maxOutV >= 0 ? maxOutD * outputPerToken[i] : defaultOutputCost[i]);
-            long observed = latencyP50[statsSlot[i]];
-            long lat = observed >= 0 ? observed : maxOutV >= 0 ? fixedPrior : priorLatency[i];
-            double q = catalogScores ? catalogQuality[qualityBase + i] : predictor.predict(assessment, descriptors[i]);
-            int p = providerIndex[i];
-            // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
-            if (c > costCap | observed >= 0 & lat > latencyBudget | q < minQuality | c > tenantLeft
-                    || providerCaps && c > providerLeft(ledger, providerIds, providerLeft, p)) {
-                double left = providerCaps ? providerLeft(ledger, providerIds, providerLeft, p) : Double.POSITIVE_INFINITY;
-                holdBack(w, nh++, i, c, lat, q, observed >= 0, costCap, latencyBudget, minQuality, tenantLeft, left, p);
-                continue;
+        } else {
+            for (int i = 0; i < n; i++) {
+                int out = maxOutV >= 0 ? maxOutV : defaultOutput[i];
+                boolean pass = configured[i] & (required & ~capabilityMask[i]) == 0 & maxOutV <= modelMaxOutput[i]
+                        & (long) inputTokens + out <= contextWindow[i];
+                if ((!pass || rare) && (shared[i] || excluded(snapshot, r, w, i, out, circuits, nowMillis))) {
+                    continue;
+                }
+                double c = inputD * inputPerToken[i]
+                        + (maxOutV >= 0 ? maxOutD * outputPerToken[i] : defaultOutputCost[i]);
+                long observed = latencyP50[statsSlot[i]];
+                long lat = observed >= 0 ? observed : maxOutV >= 0 ? fixedPrior : priorLatency[i];
+                double q = catalogScores ? catalogQuality[qualityBase + i]
+                        : predictor.predict(assessment, descriptors[i]);
+                int p = providerIndex[i];
+                // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
+                if (c > costCap | observed >= 0 & lat > latencyBudget | q < minQuality | c > tenantLeft
+                        || providerCaps && c > providerLeft(ledger, providerIds, providerLeft, p)) {
+                    double left = providerCaps ? providerLeft(ledger, providerIds, providerLeft, p)
+                            : Double.POSITIVE_INFINITY;
+                    holdBack(w, nh++, i, c, lat, q, observed >= 0, costCap, latencyBudget, minQuality, tenantLeft, left,
+                            p);
+                    continue;
+                }
+                fIndex[nf] = i;
+                fProvider[nf] = p;
+                fCost[nf] = c;
+                fLatency[nf] = lat;
+                fQuality[nf] = q;
+                nf++;
             }
-            fIndex[nf] = i;
-            fProvider[nf] = p;
-            fCost[nf] = c;
-            fLatency[nf] = lat;
-            fQuality[nf] = q;
-            nf++;
         }
 
         double[] score = w.score;
-        score(intent.objective(), nf, fCost, fLatency, fQuality, score);
+        score(intent.objective(), nf, fCost, fLatency, fQuality, score, w.extremes, vectorized);
         int[] order = w.order;
         int chained = chain(snapshot, r, w, nf, providers);
         int nx = w.nx;
@@ -734,7 +787,7 @@ public final class Router {
 
     /** Scores the {@code nf} feasible candidates; higher is better. */
     private static void score(Objective objective, int nf, double[] cost, double[] latency, double[] quality,
-                              double[] s) {
+                              double[] s, double[] extremes, boolean vector) {
         switch (objective) {
             case CHEAPEST -> {
                 for (int k = 0; k < nf; k++) {
@@ -754,41 +807,66 @@ public final class Router {
             case BALANCED -> {
                 // Cost and latency span orders of magnitude: compress with a square root (one instruction, unlike a
                 // logarithm), then min-max normalize over the feasible set. The square root is monotone, so the
-                // extremes are found on the raw values (compare-and-branch, rarely taken, instead of Math.min's
-                // branch-free chain) and each value needs only its own square root.
-                double minC = Double.POSITIVE_INFINITY;
-                double maxC = Double.NEGATIVE_INFINITY;
-                double minL = Double.POSITIVE_INFINITY;
-                double maxL = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < nf; k++) {
-                    double c = cost[k];
-                    double l = latency[k];
-                    if (c < minC) {
-                        minC = c;
-                    }
-                    if (c > maxC) {
-                        maxC = c;
-                    }
-                    if (l < minL) {
-                        minL = l;
-                    }
-                    if (l > maxL) {
-                        maxL = l;
-                    }
+                // extremes are found on the raw values and each value needs only its own square root.
+                if (vector) {
+                    VectorSelect.extremes(nf, cost, latency, extremes);
+                } else {
+                    extremes(nf, cost, latency, extremes);
                 }
-                double rootMinC = Math.sqrt(minC);
-                double rootMinL = Math.sqrt(minL);
-                double rc = Math.sqrt(maxC) - rootMinC;
-                double rl = Math.sqrt(maxL) - rootMinL;
+                double rootMinC = Math.sqrt(extremes[0]);
+                double rootMinL = Math.sqrt(extremes[2]);
+                double rc = Math.sqrt(extremes[1]) - rootMinC;
+                double rl = Math.sqrt(extremes[3]) - rootMinL;
                 double invC = rc == 0 ? 0 : 1 / rc;
                 double invL = rl == 0 ? 0 : 1 / rl;
+                if (vector) {
+                    VectorSelect.balanced(nf, cost, latency, quality, s, rootMinC, invC, rootMinL, invL);
+                    return;
+                }
                 for (int k = 0; k < nf; k++) {
-                    s[k] = 0.5 * quality[k] + 0.3 * (1 - (Math.sqrt(cost[k]) - rootMinC) * invC)
-                            + 0.2 * (1 - (Math.sqrt(latency[k]) - rootMinL) * invL);
+                    s[k] = balancedScore(quality[k], cost[k], latency[k], rootMinC, invC, rootMinL, invL);
                 }
             }
             default -> throw new IllegalStateException("unknown objective " + objective);
         }
+    }
+
+    /**
+     * The lowest and highest of {@code cost[0, nf)} and of {@code latency[0, nf)} into {@code extremes} (compare and
+     * branch, rarely taken, instead of Math.min's branch-free chain).
+     */
+    private static void extremes(int nf, double[] cost, double[] latency, double[] extremes) {
+        double minC = Double.POSITIVE_INFINITY;
+        double maxC = Double.NEGATIVE_INFINITY;
+        double minL = Double.POSITIVE_INFINITY;
+        double maxL = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < nf; k++) {
+            double c = cost[k];
+            double l = latency[k];
+            if (c < minC) {
+                minC = c;
+            }
+            if (c > maxC) {
+                maxC = c;
+            }
+            if (l < minL) {
+                minL = l;
+            }
+            if (l > maxL) {
+                maxL = l;
+            }
+        }
+        extremes[0] = minC;
+        extremes[1] = maxC;
+        extremes[2] = minL;
+        extremes[3] = maxL;
+    }
+
+    /** A candidate's {@code BALANCED} score, given the feasible set's square-rooted extremes. */
+    static double balancedScore(double quality, double cost, double latency, double rootMinC, double invC,
+                                double rootMinL, double invL) {
+        return 0.5 * quality + 0.3 * (1 - (Math.sqrt(cost) - rootMinC) * invC)
+                + 0.2 * (1 - (Math.sqrt(latency) - rootMinL) * invL);
     }
 
     private static String usd(double v) {

@@ -1,0 +1,147 @@
+package dev.junction.engine.internal;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.L2D;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MIN;
+
+/**
+ * The selection loop's common case, several models per instruction with the Vector API: the intent sets no list,
+ * region, retention or provider budget, no circuit may be open, and quality comes from the catalog. Each model gets
+ * the same estimates, in the same arithmetic (a multiply then an add, never fused), as in {@link Router}'s scalar
+ * loop; the feasible ones are packed into the scratch arrays in catalog order, and the models that fail a check
+ * other than the capability mask's are listed for the scalar code, which records why.
+ *
+ * <p>Loaded only when {@code jdk.incubator.vector} is in the boot layer. Reads up to {@link #LANES} - 1 entries past
+ * the catalog's end: the snapshot pads its arrays by {@link CatalogSnapshot#PAD}, and a padding entry is always
+ * ruled out by the capability mask's {@code shared} flag.
+ */
+final class VectorSelect {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = VectorSpecies.of(long.class, D.vectorShape());
+    /** Ints in half the bits, so that every species has the same number of lanes. */
+    private static final VectorSpecies<Integer> I =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    static final int LANES = D.length();
+
+    private VectorSelect() {
+    }
+
+    /**
+     * Scans models {@code [0, n)}: the feasible ones into {@code fIndex, fProvider, fCost, fLatency, fQuality} (each
+     * long enough for {@code n + LANES}), the ones the scalar code must look at into {@code flagged}.
+     *
+     * @return the feasible count in the high 32 bits, the flagged count in the low 32
+     */
+    static long scan(CatalogSnapshot s, boolean[] shared, int n, int inputTokens, int maxOut, long fixedPrior,
+                     int qualityBase, double costCap, long latencyBudget, double minQuality, double tenantLeft,
+                     long[] latencyP50, int[] fIndex, int[] fProvider, double[] fCost, double[] fLatency,
+                     double[] fQuality, int[] flagged) {
+        boolean capped = maxOut >= 0;
+        DoubleVector inputD = DoubleVector.broadcast(D, inputTokens);
+        DoubleVector maxOutD = DoubleVector.broadcast(D, maxOut);
+        IntVector input = IntVector.broadcast(I, inputTokens);
+        IntVector maxOutI = IntVector.broadcast(I, maxOut);
+        LongVector fixed = LongVector.broadcast(L, fixedPrior);
+        IntVector iota = IntVector.zero(I).addIndex(1);
+        int nf = 0;
+        int ns = 0;
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Double> free = VectorMask.fromArray(D, shared, i).not();
+            IntVector context = IntVector.fromArray(I, s.contextWindow, i);
+            // input + output <= context window, as context - output >= input: neither side can overflow.
+            VectorMask<Integer> fits;
+            DoubleVector outputCost;
+            if (capped) {
+                fits = maxOutI.compare(LE, IntVector.fromArray(I, s.maxOutputTokens, i))
+                        .and(context.sub(maxOutI).compare(GE, input));
+                outputCost = maxOutD.mul(DoubleVector.fromArray(D, s.outputPerToken, i));
+            } else {
+                fits = context.sub(IntVector.fromArray(I, s.defaultOutputTokens, i)).compare(GE, input);
+                outputCost = DoubleVector.fromArray(D, s.defaultOutputCost, i);
+            }
+            DoubleVector c = inputD.mul(DoubleVector.fromArray(D, s.inputPerToken, i)).add(outputCost);
+            LongVector observed = LongVector.fromArray(L, latencyP50, 0, s.statsSlot, i);
+            VectorMask<Long> seen = observed.compare(GE, 0);
+            LongVector lat = (capped ? fixed : LongVector.fromArray(L, s.priorLatency, i)).blend(observed, seen);
+            DoubleVector q = DoubleVector.fromArray(D, s.qualityByCategory, qualityBase + i);
+            VectorMask<Double> soft = c.compare(GT, costCap).or(q.compare(LT, minQuality))
+                    .or(c.compare(GT, tenantLeft)).or(seen.and(lat.compare(GT, latencyBudget)).cast(D));
+            VectorMask<Double> ok = free.and(fits.cast(D)).andNot(soft);
+            VectorMask<Integer> okI = ok.cast(I);
+            IntVector index = iota.add(i);
+            index.compress(okI).intoArray(fIndex, nf);
+            IntVector.fromArray(I, s.providerIndex, i).compress(okI).intoArray(fProvider, nf);
+            c.compress(ok).intoArray(fCost, nf);
+            ((DoubleVector) lat.convert(L2D, 0)).compress(ok).intoArray(fLatency, nf);
+            q.compress(ok).intoArray(fQuality, nf);
+            nf += ok.trueCount();
+            VectorMask<Double> flag = free.andNot(ok);
+            if (flag.anyTrue()) {
+                index.compress(flag.cast(I)).intoArray(flagged, ns);
+                ns += flag.trueCount();
+            }
+        }
+        return (long) nf << 32 | ns;
+    }
+
+    /** The lowest and highest of {@code cost[0, nf)} and of {@code latency[0, nf)} into {@code extremes}. */
+    static void extremes(int nf, double[] cost, double[] latency, double[] extremes) {
+        int whole = nf - nf % LANES;
+        DoubleVector minC = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        DoubleVector maxC = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        DoubleVector minL = minC;
+        DoubleVector maxL = maxC;
+        for (int k = 0; k < whole; k += LANES) {
+            DoubleVector c = DoubleVector.fromArray(D, cost, k);
+            DoubleVector l = DoubleVector.fromArray(D, latency, k);
+            minC = minC.min(c);
+            maxC = maxC.max(c);
+            minL = minL.min(l);
+            maxL = maxL.max(l);
+        }
+        double lowC = minC.reduceLanes(MIN);
+        double highC = maxC.reduceLanes(MAX);
+        double lowL = minL.reduceLanes(MIN);
+        double highL = maxL.reduceLanes(MAX);
+        for (int k = whole; k < nf; k++) {
+            lowC = Math.min(lowC, cost[k]);
+            highC = Math.max(highC, cost[k]);
+            lowL = Math.min(lowL, latency[k]);
+            highL = Math.max(highL, latency[k]);
+        }
+        extremes[0] = lowC;
+        extremes[1] = highC;
+        extremes[2] = lowL;
+        extremes[3] = highL;
+    }
+
+    /**
+     * {@link Router#balancedScore} of the {@code nf} feasible candidates, lane by lane in the same arithmetic (a square
+     * root is exact).
+     */
+    static void balanced(int nf, double[] cost, double[] latency, double[] quality, double[] s, double rootMinC,
+                         double invC, double rootMinL, double invL) {
+        int whole = nf - nf % LANES;
+        DoubleVector one = DoubleVector.broadcast(D, 1);
+        for (int k = 0; k < whole; k += LANES) {
+            DoubleVector q = DoubleVector.fromArray(D, quality, k).mul(0.5);
+            DoubleVector c = DoubleVector.fromArray(D, cost, k).sqrt().sub(rootMinC).mul(invC);
+            DoubleVector l = DoubleVector.fromArray(D, latency, k).sqrt().sub(rootMinL).mul(invL);
+            q.add(one.sub(c).mul(0.3)).add(one.sub(l).mul(0.2)).intoArray(s, k);
+        }
+        for (int k = whole; k < nf; k++) {
+            s[k] = Router.balancedScore(quality[k], cost[k], latency[k], rootMinC, invC, rootMinL, invL);
+        }
+    }
+}
