@@ -824,7 +824,8 @@ public final class Router {
                     return;
                 }
                 for (int k = 0; k < nf; k++) {
-                    s[k] = balancedScore(quality[k], cost[k], latency[k], rootMinC, invC, rootMinL, invL);
+                    s[k] = 0.5 * quality[k] + 0.3 * (1 - (Math.sqrt(cost[k]) - rootMinC) * invC)
+                            + 0.2 * (1 - (Math.sqrt(latency[k]) - rootMinL) * invL);
                 }
             }
             default -> throw new IllegalStateException("unknown objective " + objective);
@@ -860,13 +861,6 @@ public final class Router {
         extremes[1] = maxC;
         extremes[2] = minL;
         extremes[3] = maxL;
-    }
-
-    /** A candidate's {@code BALANCED} score, given the feasible set's square-rooted extremes. */
-    static double balancedScore(double quality, double cost, double latency, double rootMinC, double invC,
-                                double rootMinL, double invL) {
-        return 0.5 * quality + 0.3 * (1 - (Math.sqrt(cost) - rootMinC) * invC)
-                + 0.2 * (1 - (Math.sqrt(latency) - rootMinL) * invL);
     }
 
     private static String usd(double v) {

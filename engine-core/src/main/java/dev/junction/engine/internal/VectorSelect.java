@@ -95,53 +95,43 @@ final class VectorSelect {
         return (long) nf << 32 | ns;
     }
 
-    /** The lowest and highest of {@code cost[0, nf)} and of {@code latency[0, nf)} into {@code extremes}. */
+    /**
+     * The lowest and highest of {@code cost[0, nf)} and of {@code latency[0, nf)} into {@code extremes}. The scratch
+     * arrays are {@link CatalogSnapshot#PAD} longer than any {@code nf}: the last vector loads whole, its lanes past
+     * {@code nf} masked off.
+     */
     static void extremes(int nf, double[] cost, double[] latency, double[] extremes) {
-        int whole = nf - nf % LANES;
         DoubleVector minC = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
         DoubleVector maxC = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
         DoubleVector minL = minC;
         DoubleVector maxL = maxC;
-        for (int k = 0; k < whole; k += LANES) {
+        for (int k = 0; k < nf; k += LANES) {
+            VectorMask<Double> in = D.indexInRange(k, nf);
             DoubleVector c = DoubleVector.fromArray(D, cost, k);
             DoubleVector l = DoubleVector.fromArray(D, latency, k);
-            minC = minC.min(c);
-            maxC = maxC.max(c);
-            minL = minL.min(l);
-            maxL = maxL.max(l);
+            minC = minC.lanewise(MIN, c, in);
+            maxC = maxC.lanewise(MAX, c, in);
+            minL = minL.lanewise(MIN, l, in);
+            maxL = maxL.lanewise(MAX, l, in);
         }
-        double lowC = minC.reduceLanes(MIN);
-        double highC = maxC.reduceLanes(MAX);
-        double lowL = minL.reduceLanes(MIN);
-        double highL = maxL.reduceLanes(MAX);
-        for (int k = whole; k < nf; k++) {
-            lowC = Math.min(lowC, cost[k]);
-            highC = Math.max(highC, cost[k]);
-            lowL = Math.min(lowL, latency[k]);
-            highL = Math.max(highL, latency[k]);
-        }
-        extremes[0] = lowC;
-        extremes[1] = highC;
-        extremes[2] = lowL;
-        extremes[3] = highL;
+        extremes[0] = minC.reduceLanes(MIN);
+        extremes[1] = maxC.reduceLanes(MAX);
+        extremes[2] = minL.reduceLanes(MIN);
+        extremes[3] = maxL.reduceLanes(MAX);
     }
 
     /**
-     * {@link Router#balancedScore} of the {@code nf} feasible candidates, lane by lane in the same arithmetic (a square
-     * root is exact).
+     * {@link Router}'s {@code BALANCED} score of the {@code nf} feasible candidates, lane by lane in the same arithmetic
+     * (a square root is exact). Whole vectors: the scores past {@code nf} are never read.
      */
     static void balanced(int nf, double[] cost, double[] latency, double[] quality, double[] s, double rootMinC,
                          double invC, double rootMinL, double invL) {
-        int whole = nf - nf % LANES;
         DoubleVector one = DoubleVector.broadcast(D, 1);
-        for (int k = 0; k < whole; k += LANES) {
+        for (int k = 0; k < nf; k += LANES) {
             DoubleVector q = DoubleVector.fromArray(D, quality, k).mul(0.5);
             DoubleVector c = DoubleVector.fromArray(D, cost, k).sqrt().sub(rootMinC).mul(invC);
             DoubleVector l = DoubleVector.fromArray(D, latency, k).sqrt().sub(rootMinL).mul(invL);
             q.add(one.sub(c).mul(0.3)).add(one.sub(l).mul(0.2)).intoArray(s, k);
-        }
-        for (int k = whole; k < nf; k++) {
-            s[k] = Router.balancedScore(quality[k], cost[k], latency[k], rootMinC, invC, rootMinL, invL);
         }
     }
 }
