@@ -413,22 +413,26 @@ class GatewayServerTest {
 
     @Test
     void keepAliveRequestsOutliveTheHeaderDeadline() throws Exception {
-        start(new TenantAuthenticator(Map.of()), GatewayOptions.DEFAULTS.withReadTimeout(Duration.ofMillis(300)));
+        start(new TenantAuthenticator(Map.of()), GatewayOptions.DEFAULTS.withReadTimeout(Duration.ofMillis(1_500)));
         // Several requests on one kept-alive connection, spread over more than the deadline: each request's
         // header watchdog is disarmed once its headers arrive, so none cuts a later request or the connection.
+        // The read timeout is also Helidon's idle timeout, which it measures on a clock that ticks once a second
+        // (DateTime.timestamp): a gap between requests can read as a whole second, so each gap stays short of the
+        // timeout by more than a tick, and five requests 400 ms apart span more than the 1.5 s deadline.
         String req = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + HELLO.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + HELLO;
+        int requests = 5;
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(15_000);
             InputStream in = s.getInputStream();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < requests; i++) {
                 s.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();
                 assertTrue(readResponse(in).startsWith("HTTP/1.1 200"), "request " + i);
-                Thread.sleep(200);
+                Thread.sleep(400);
             }
         }
-        assertEquals(3, backend.requests.size());
+        assertEquals(requests, backend.requests.size());
     }
 
     /** Reads one response with a content-length body. */
