@@ -46,10 +46,11 @@ public final class Router {
 
     /**
      * Whether the common case of the selection loop runs on the Vector API ({@link VectorSelect}): when the
-     * {@code jdk.incubator.vector} module is in the boot layer, unless {@code -Djunction.vector.disable=true}.
+     * {@code jdk.incubator.vector} module is in the boot layer and a vector holds two doubles or more, unless
+     * {@code -Djunction.vector.disable=true}.
      */
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("junction.vector.disable");
+            && !Boolean.getBoolean("junction.vector.disable") && VectorSelect.SUPPORTED;
 
     private final QualityPredictor predictor;
     private final boolean catalogScores;

@@ -29,9 +29,14 @@ import static jdk.incubator.vector.VectorOperators.MIN;
 final class VectorSelect {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = VectorSpecies.of(long.class, D.vectorShape());
+    /**
+     * Whether vectors hold at least two doubles (not so only when the JVM is told to cap them at 64 bits): the ints
+     * then fit half the bits.
+     */
+    static final boolean SUPPORTED = D.vectorBitSize() >= 128;
     /** Ints in half the bits, so that every species has the same number of lanes. */
-    private static final VectorSpecies<Integer> I =
-            VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = SUPPORTED
+            ? VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2)) : IntVector.SPECIES_64;
     static final int LANES = D.length();
 
     private VectorSelect() {
