@@ -255,10 +255,11 @@ public final class Router {
         double inputD = inputTokens;
         double maxOutD = maxOutV;
         boolean vector = vectorized && !rare && catalogScores && !providerCaps;
+        boolean balanced = intent.objective() == Objective.BALANCED;
         if (vector) {
             long counts = VectorSelect.scan(snapshot, shared, n, inputTokens, maxOutV, fixedPrior, qualityBase,
                     costCap, latencyBudget, minQuality, tenantLeft, latencyP50, fIndex, w.fProvider, fCost, fLatency,
-                    fQuality, w.flagged);
+                    fQuality, w.flagged, balanced ? w.extremes : null);
             nf = (int) (counts >>> 32);
             // The models it flagged failed the context window (or max output), or a soft constraint or the tenant's
             // budget: the scalar checks record which, in catalog order.
@@ -307,6 +308,9 @@ public final class Router {
                 fLatency[nf] = lat;
                 fQuality[nf] = q;
                 nf++;
+            }
+            if (balanced) {
+                extremes(nf, fCost, fLatency, w.extremes);
             }
         }
 
@@ -786,7 +790,10 @@ public final class Router {
         return score[a] > score[b] || score[a] == score[b] && a < b;
     }
 
-    /** Scores the {@code nf} feasible candidates; higher is better. */
+    /**
+     * Scores the {@code nf} feasible candidates; higher is better. {@code BALANCED} reads the candidates' lowest and
+     * highest cost and latency from {@code extremes}.
+     */
     private static void score(Objective objective, int nf, double[] cost, double[] latency, double[] quality,
                               double[] s, double[] extremes, boolean vector) {
         switch (objective) {
@@ -808,12 +815,8 @@ public final class Router {
             case BALANCED -> {
                 // Cost and latency span orders of magnitude: compress with a square root (one instruction, unlike a
                 // logarithm), then min-max normalize over the feasible set. The square root is monotone, so the
-                // extremes are found on the raw values and each value needs only its own square root.
-                if (vector) {
-                    VectorSelect.extremes(nf, cost, latency, extremes);
-                } else {
-                    extremes(nf, cost, latency, extremes);
-                }
+                // extremes are found on the raw values (by the selection loop) and each value needs only its own
+                // square root.
                 double rootMinC = Math.sqrt(extremes[0]);
                 double rootMinL = Math.sqrt(extremes[2]);
                 double rc = Math.sqrt(extremes[1]) - rootMinC;

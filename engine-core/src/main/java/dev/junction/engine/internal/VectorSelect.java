@@ -44,14 +44,16 @@ final class VectorSelect {
 
     /**
      * Scans models {@code [0, n)}: the feasible ones into {@code fIndex, fProvider, fCost, fLatency, fQuality} (each
-     * long enough for {@code n + LANES}), the ones the scalar code must look at into {@code flagged}.
+     * long enough for {@code n + LANES}), the ones the scalar code must look at into {@code flagged}. With
+     * {@code extremes} (the {@code BALANCED} objective), also the feasible ones' lowest and highest cost and latency,
+     * in that order, found by comparison as in {@link Router}'s scalar loop.
      *
      * @return the feasible count in the high 32 bits, the flagged count in the low 32
      */
     static long scan(CatalogSnapshot s, boolean[] shared, int n, int inputTokens, int maxOut, long fixedPrior,
                      int qualityBase, double costCap, long latencyBudget, double minQuality, double tenantLeft,
                      long[] latencyP50, int[] fIndex, int[] fProvider, double[] fCost, double[] fLatency,
-                     double[] fQuality, int[] flagged) {
+                     double[] fQuality, int[] flagged, double[] extremes) {
         boolean capped = maxOut >= 0;
         DoubleVector inputD = DoubleVector.broadcast(D, inputTokens);
         DoubleVector maxOutD = DoubleVector.broadcast(D, maxOut);
@@ -59,6 +61,10 @@ final class VectorSelect {
         IntVector maxOutI = IntVector.broadcast(I, maxOut);
         LongVector fixed = LongVector.broadcast(L, fixedPrior);
         IntVector iota = IntVector.zero(I).addIndex(1);
+        DoubleVector minC = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        DoubleVector maxC = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        DoubleVector minL = minC;
+        DoubleVector maxL = maxC;
         int nf = 0;
         int ns = 0;
         for (int i = 0; i < n; i += LANES) {
@@ -88,7 +94,14 @@ final class VectorSelect {
             index.compress(okI).intoArray(fIndex, nf);
             IntVector.fromArray(I, s.providerIndex, i).compress(okI).intoArray(fProvider, nf);
             c.compress(ok).intoArray(fCost, nf);
-            ((DoubleVector) lat.convert(L2D, 0)).compress(ok).intoArray(fLatency, nf);
+            DoubleVector latD = (DoubleVector) lat.convert(L2D, 0);
+            latD.compress(ok).intoArray(fLatency, nf);
+            if (extremes != null) {
+                minC = minC.blend(c, c.compare(LT, minC).and(ok));
+                maxC = maxC.blend(c, c.compare(GT, maxC).and(ok));
+                minL = minL.blend(latD, latD.compare(LT, minL).and(ok));
+                maxL = maxL.blend(latD, latD.compare(GT, maxL).and(ok));
+            }
             q.compress(ok).intoArray(fQuality, nf);
             nf += ok.trueCount();
             VectorMask<Double> flag = free.andNot(ok);
@@ -97,32 +110,13 @@ final class VectorSelect {
                 ns += flag.trueCount();
             }
         }
-        return (long) nf << 32 | ns;
-    }
-
-    /**
-     * The lowest and highest of {@code cost[0, nf)} and of {@code latency[0, nf)} into {@code extremes}. The scratch
-     * arrays are {@link CatalogSnapshot#PAD} longer than any {@code nf}: the last vector loads whole, its lanes past
-     * {@code nf} masked off.
-     */
-    static void extremes(int nf, double[] cost, double[] latency, double[] extremes) {
-        DoubleVector minC = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
-        DoubleVector maxC = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
-        DoubleVector minL = minC;
-        DoubleVector maxL = maxC;
-        for (int k = 0; k < nf; k += LANES) {
-            VectorMask<Double> in = D.indexInRange(k, nf);
-            DoubleVector c = DoubleVector.fromArray(D, cost, k);
-            DoubleVector l = DoubleVector.fromArray(D, latency, k);
-            minC = minC.lanewise(MIN, c, in);
-            maxC = maxC.lanewise(MAX, c, in);
-            minL = minL.lanewise(MIN, l, in);
-            maxL = maxL.lanewise(MAX, l, in);
+        if (extremes != null) {
+            extremes[0] = minC.reduceLanes(MIN);
+            extremes[1] = maxC.reduceLanes(MAX);
+            extremes[2] = minL.reduceLanes(MIN);
+            extremes[3] = maxL.reduceLanes(MAX);
         }
-        extremes[0] = minC.reduceLanes(MIN);
-        extremes[1] = maxC.reduceLanes(MAX);
-        extremes[2] = minL.reduceLanes(MIN);
-        extremes[3] = maxL.reduceLanes(MAX);
+        return (long) nf << 32 | ns;
     }
 
     /**
