@@ -1,12 +1,15 @@
 package dev.junction.engine.internal;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.L2D;
@@ -121,16 +124,21 @@ final class VectorSelect {
 
     /**
      * {@link Router}'s {@code BALANCED} score of the {@code nf} feasible candidates, lane by lane in the same arithmetic
-     * (a square root is exact). Whole vectors: the scores past {@code nf} are never read.
+     * (a square root rounds exactly, as does a conversion). Whole vectors: the scores past {@code nf} are never read.
      */
     static void balanced(int nf, double[] cost, double[] latency, double[] quality, double[] s, double rootMinC,
                          double invC, double rootMinL, double invL) {
         DoubleVector one = DoubleVector.broadcast(D, 1);
         for (int k = 0; k < nf; k += LANES) {
             DoubleVector q = DoubleVector.fromArray(D, quality, k).mul(0.5);
-            DoubleVector c = DoubleVector.fromArray(D, cost, k).sqrt().sub(rootMinC).mul(invC);
-            DoubleVector l = DoubleVector.fromArray(D, latency, k).sqrt().sub(rootMinL).mul(invL);
+            DoubleVector c = root(DoubleVector.fromArray(D, cost, k)).sub(rootMinC).mul(invC);
+            DoubleVector l = root(DoubleVector.fromArray(D, latency, k)).sub(rootMinL).mul(invL);
             q.add(one.sub(c).mul(0.3)).add(one.sub(l).mul(0.2)).intoArray(s, k);
         }
+    }
+
+    /** {@link Router#root} lane by lane: converted to floats, their square roots, converted back. */
+    private static DoubleVector root(DoubleVector v) {
+        return (DoubleVector) ((FloatVector) v.convert(D2F, 0)).sqrt().convert(F2D, 0);
     }
 }
