@@ -96,8 +96,12 @@ public final class Router {
         String[] xMessage = new String[0];
         int[] bestOfProvider = new int[0];
         double[] providerLeft = new double[0];
+        /** The providers' best candidates (position, score), for {@link VectorSelect#rank}. */
+        int[] headIndex = new int[0];
+        double[] headScore = new double[0];
         final int[] order = new int[MAX_CHAIN];
-        final int[] top = new int[MAX_CHAIN];
+        /** One slot past the chain: {@link VectorSelect#rank} writes the candidates ranked lower there. */
+        final int[] top = new int[MAX_CHAIN + 1];
         /** The BALANCED objective's lowest and highest cost and latency. */
         final double[] extremes = new double[4];
         /** The number of exclusion records while the chain is built. */
@@ -135,6 +139,8 @@ public final class Router {
             if (bestOfProvider.length < providers) {
                 bestOfProvider = new int[providers];
                 providerLeft = new double[providers];
+                headIndex = new int[providers + CatalogSnapshot.PAD];
+                headScore = new double[providers + CatalogSnapshot.PAD];
             }
         }
     }
@@ -317,7 +323,7 @@ public final class Router {
         double[] score = w.score;
         score(intent.objective(), nf, fCost, fLatency, fQuality, score, w.extremes, vectorized);
         int[] order = w.order;
-        int chained = chain(snapshot, r, w, nf, providers);
+        int chained = chain(snapshot, r, w, nf, providers, vectorized);
         int nx = w.nx;
         if (chained > 0) {
             Candidate[] chain = new Candidate[chained];
@@ -501,7 +507,7 @@ public final class Router {
      *
      * @return the chain's length (0 when the plugins refused every feasible candidate)
      */
-    private static int chain(CatalogSnapshot snapshot, Request r, Scratch w, int nf, int providers) {
+    private static int chain(CatalogSnapshot snapshot, Request r, Scratch w, int nf, int providers, boolean vector) {
         double[] score = w.score;
         int[] fProvider = w.fProvider;
         int[] fIndex = w.fIndex;
@@ -538,12 +544,16 @@ public final class Router {
         int c = 0;
         int[] top = w.top;
         // Best of each provider, highest score first (ties: lower catalog index): the top MAX_CHAIN of the providers'
-        // bests in one pass, then validated in that order. A refusal brings in the provider's next best, so from
-        // there the remaining picks rescan the providers' bests.
-        int nt = 0;
-        for (int p = 0; p < providers; p++) {
-            if (best[p] >= 0) {
-                nt = offer(top, nt, score, best[p]);
+        // bests, ranked by comparing every pair a vector at a time (no branch to mispredict) or inserted one by one,
+        // then validated in that order. A refusal brings in the provider's next best, so from there the remaining
+        // picks rescan the providers' bests.
+        int nt = vector ? VectorSelect.rank(best, providers, score, w.headIndex, w.headScore, top) : -1;
+        if (nt < 0) {
+            nt = 0;
+            for (int p = 0; p < providers; p++) {
+                if (best[p] >= 0) {
+                    nt = offer(top, nt, score, best[p]);
+                }
             }
         }
         int t = 0;

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
@@ -41,6 +42,8 @@ final class VectorSelect {
     private static final VectorSpecies<Integer> I = SUPPORTED
             ? VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2)) : IntVector.SPECIES_64;
     static final int LANES = D.length();
+    /** The most providers {@link #rank} ranks. */
+    static final int RANKED = 64;
 
     private VectorSelect() {
     }
@@ -135,6 +138,53 @@ final class VectorSelect {
             DoubleVector l = root(DoubleVector.fromArray(D, latency, k)).sub(rootMinL).mul(invL);
             q.add(one.sub(c).mul(0.3)).add(one.sub(l).mul(0.2)).intoArray(s, k);
         }
+    }
+
+    /**
+     * The first {@link Router#MAX_CHAIN} of the providers' best candidates ({@code best[p]}: a position in
+     * {@code score}, or -1), highest score first and on a tie the lower position, into {@code top}. A candidate's rank
+     * is the number of candidates better than it, counted a vector at a time, so no comparison is a branch; the ones
+     * ranked past the chain are all written to {@code top[MAX_CHAIN]}. {@code index} and {@code scores} hold
+     * {@code providers + LANES}.
+     *
+     * @return how many went into the chain; -1 when a score is NaN (it has no rank) or when more than
+     *         {@link #RANKED} providers have a candidate (the pairs outnumber what inserting one by one costs): the
+     *         caller then inserts one by one
+     */
+    static int rank(int[] best, int providers, double[] score, int[] index, double[] scores, int[] top) {
+        int np = 0;
+        boolean nan = false;
+        for (int p = 0; p < providers; p++) {
+            int k = best[p];
+            if (k >= 0) {
+                double s = score[k];
+                nan |= s != s;
+                index[np] = k;
+                scores[np++] = s;
+            }
+        }
+        if (nan || np > RANKED) {
+            return -1;
+        }
+        // Padding is never better: the lowest score at the highest position.
+        for (int j = np, end = np + LANES; j < end; j++) {
+            index[j] = Integer.MAX_VALUE;
+            scores[j] = Double.NEGATIVE_INFINITY;
+        }
+        for (int a = 0; a < np; a++) {
+            double s = scores[a];
+            int k = index[a];
+            IntVector position = IntVector.broadcast(I, k);
+            int rank = 0;
+            for (int b = 0; b < np; b += LANES) {
+                DoubleVector other = DoubleVector.fromArray(D, scores, b);
+                VectorMask<Double> better = other.compare(GT, s).or(other.compare(EQ, s)
+                        .and(IntVector.fromArray(I, index, b).compare(LT, position).cast(D)));
+                rank += better.trueCount();
+            }
+            top[Math.min(rank, Router.MAX_CHAIN)] = k;
+        }
+        return Math.min(np, Router.MAX_CHAIN);
     }
 
     /** {@link Router#root} lane by lane: converted to floats, their square roots, converted back. */
