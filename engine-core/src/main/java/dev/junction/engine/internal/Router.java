@@ -30,7 +30,8 @@ import java.util.Set;
  * once, at the end (those of the models a capability mask rules out, once per snapshot and mask); a plugin's
  * {@link ProviderClient#validate} runs only for the candidates picked into the chain. In the common case (no lists,
  * region, retention or provider budget, no open circuit, catalog quality) the loop and the {@code BALANCED} scores run
- * on the Vector API ({@link VectorSelect}) when its module is present, with the same results.
+ * on the Vector API ({@link VectorSelect}) when its module is present, with the same results; with the module, the
+ * providers' best candidates are always ranked on it too.
  */
 public final class Router {
     /** Output tokens assumed when the request sets no cap: 512 (bounded by the model's own maximum). */

@@ -24,7 +24,8 @@ import static jdk.incubator.vector.VectorOperators.MIN;
  * region, retention or provider budget, no circuit may be open, and quality comes from the catalog. Each model gets
  * the same estimates, in the same arithmetic (a multiply then an add, never fused), as in {@link Router}'s scalar
  * loop; the feasible ones are packed into the scratch arrays in catalog order, and the models that fail a check
- * other than the capability mask's are listed for the scalar code, which records why.
+ * other than the capability mask's are listed for the scalar code, which records why. The fallback chain's ranking
+ * of the providers' best candidates ({@link #rank}) serves every selection.
  *
  * <p>Loaded only when {@code jdk.incubator.vector} is in the boot layer. Reads up to {@link #LANES} - 1 entries past
  * the catalog's end: the snapshot pads its arrays by {@link CatalogSnapshot#PAD}, and a padding entry is always
