@@ -26,10 +26,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Trains one head of the item-response quality model with Deeplearning4j.
  *
  * <p>Graph: {@code x} (embedding + standardized features) → dense ReLU ({@code hidden}) → dense identity, one unit
- * ({@code z}, the prompt's ease) → merged with the prompt's one-hot task category and its embedding {@code e} → sigmoid
+ * ({@code z}, the prompt's ease) → merged with the prompt's one-hot task category and {@code x} again → sigmoid
  * output, one unit per model, cross-entropy against the observed quality (0/1, or a score in [0, 1]). The output
  * layer's weight on {@code z} is the model's discrimination {@code a_m}; its weight on category {@code c} plus its bias
- * is the ability {@code b_m,c}; its weights on {@code e} are the model's own read-out {@code u_m}. Without {@code e}
+ * is the ability {@code b_m,c}; its weights on {@code x} are the model's own read-out {@code u_m}. Without it
  * every model sees a prompt only through the one shared ease, which cannot tell where one model beats another: the
  * read-out is what ranks prompts for routing (held-out MMLU APGR 0.537 without it).
  * The trained parameters are copied into a {@link QualityWeights.Head} that the runtime evaluates in plain Java.
@@ -63,7 +63,6 @@ final class IrtTrainer {
                                      float[] meanCosts, Settings s, ObjIntConsumer<QualityWeights.Head> afterEpoch) {
         int categories = TaskCategory.values().length;
         int inputs = examples.get(0).x().length;
-        int dims = inputs - PromptFeatures.COUNT;
         int m = models.size();
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(s.seed())
@@ -71,11 +70,11 @@ final class IrtTrainer {
                 .l2(s.l2())
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
-                .addInputs("x", "cat", "e")
+                .addInputs("x", "cat")
                 .addLayer("hidden", new DenseLayer.Builder().nIn(inputs).nOut(s.hidden()).activation(Activation.RELU).build(), "x")
                 .addLayer("z", new DenseLayer.Builder().nIn(s.hidden()).nOut(1).activation(Activation.IDENTITY).build(), "hidden")
-                .addVertex("zc", new MergeVertex(), "z", "cat", "e")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(1 + categories + dims).nOut(m)
+                .addVertex("zc", new MergeVertex(), "z", "cat", "x")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(1 + categories + inputs).nOut(m)
                         .activation(Activation.SIGMOID).build(), "zc")
                 .setOutputs("out")
                 .build();
@@ -102,18 +101,18 @@ final class IrtTrainer {
             int batches = 0;
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 int to = Math.min(order.length, from + s.batchSize());
-                MultiDataSet batch = batch(examples, order, from, to, inputs, dims, categories, m);
+                MultiDataSet batch = batch(examples, order, from, to, inputs, categories, m);
                 graph.fit(batch);
                 loss += graph.score();
                 batches++;
             }
             System.out.printf("  %s epoch %d: loss %.4f%n", name, epoch + 1, loss / batches);
             if (afterEpoch != null) {
-                afterEpoch.accept(head(graph, name, trainedOn, s.hidden(), inputs, dims, categories, seen, models, meanCosts),
+                afterEpoch.accept(head(graph, name, trainedOn, s.hidden(), inputs, categories, seen, models, meanCosts),
                         epoch + 1);
             }
         }
-        QualityWeights.Head provisional = head(graph, name, trainedOn, s.hidden(), inputs, dims, categories, seen, models,
+        QualityWeights.Head provisional = head(graph, name, trainedOn, s.hidden(), inputs, categories, seen, models,
                 meanCosts);
         return new QualityWeights.Head(name, trainedOn, provisional.hidden(), provisional.w1(), provisional.b1(),
                 provisional.w2(), provisional.b2(), provisional.models(), quantiles(provisional, examples, categories));
@@ -121,14 +120,14 @@ final class IrtTrainer {
 
     /** The graph's parameters as a head, without ease quantiles. */
     private static QualityWeights.Head head(ComputationGraph graph, String name, String trainedOn, int hidden, int inputs,
-                                            int dims, int categories, boolean[] seen, List<String> models,
+                                            int categories, boolean[] seen, List<String> models,
                                             float[] meanCosts) {
         int m = models.size();
         INDArray w1 = graph.getLayer("hidden").getParam("W"); // [inputs, hidden]
         INDArray b1 = graph.getLayer("hidden").getParam("b");
         INDArray w2 = graph.getLayer("z").getParam("W"); // [hidden, 1]
         INDArray b2 = graph.getLayer("z").getParam("b");
-        INDArray wo = graph.getLayer("out").getParam("W"); // [1 + C + dims, M]
+        INDArray wo = graph.getLayer("out").getParam("W"); // [1 + C + inputs, M]
         INDArray bo = graph.getLayer("out").getParam("b");
         float[] w1RowMajor = new float[hidden * inputs];
         for (int h = 0; h < hidden; h++) {
@@ -150,8 +149,8 @@ final class IrtTrainer {
                 int src = seen[c] ? c : general;
                 ability[c] = wo.getFloat(1 + src, k) + bo.getFloat(0, k);
             }
-            float[] readOut = new float[dims];
-            for (int i = 0; i < dims; i++) {
+            float[] readOut = new float[inputs];
+            for (int i = 0; i < inputs; i++) {
                 readOut[i] = wo.getFloat(1 + categories + i, k);
             }
             abilities.add(new QualityWeights.ModelAbility(models.get(k), wo.getFloat(0, k), ability, meanCosts[k], readOut));
@@ -160,23 +159,20 @@ final class IrtTrainer {
                 new float[categories][0]);
     }
 
-    private static MultiDataSet batch(List<Example> examples, int[] order, int from, int to, int inputs, int dims,
+    private static MultiDataSet batch(List<Example> examples, int[] order, int from, int to, int inputs,
                                       int categories, int m) {
         int n = to - from;
         float[] x = new float[n * inputs];
-        float[] e = new float[n * dims];
         float[] cat = new float[n * categories];
         float[] y = new float[n * m];
         for (int r = 0; r < n; r++) {
             Example ex = examples.get(order[from + r]);
             System.arraycopy(ex.x(), 0, x, r * inputs, inputs);
-            System.arraycopy(ex.x(), 0, e, r * dims, dims);
             cat[r * categories + ex.category().ordinal()] = 1;
             System.arraycopy(ex.labels(), 0, y, r * m, m);
         }
         return new MultiDataSet(
-                new INDArray[] {Nd4j.create(x, new long[] {n, inputs}, 'c'), Nd4j.create(cat, new long[] {n, categories}, 'c'),
-                        Nd4j.create(e, new long[] {n, dims}, 'c')},
+                new INDArray[] {Nd4j.create(x, new long[] {n, inputs}, 'c'), Nd4j.create(cat, new long[] {n, categories}, 'c')},
                 new INDArray[] {Nd4j.create(y, new long[] {n, m}, 'c')});
     }
 

@@ -190,7 +190,7 @@ public final class TrainRouteLlm {
 
     private static double probability(QualityWeights.ModelAbility m, IrtTrainer.Example e, double z) {
         double logit = m.discrimination() * z + m.abilityByCategory()[e.category().ordinal()];
-        float[] u = m.embeddingWeights();
+        float[] u = m.readOut();
         for (int i = 0; i < u.length; i++) {
             logit += u[i] * e.x()[i];
         }

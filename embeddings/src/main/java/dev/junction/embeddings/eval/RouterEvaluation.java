@@ -210,10 +210,10 @@ public final class RouterEvaluation {
             QualityHead head = heads[headIndex.applyAsInt(p)];
             QualityWeights.ModelAbility weak = require(head, RouteLlmData.WEAK);
             QualityWeights.ModelAbility strong = require(head, RouteLlmData.STRONG);
-            double z = head.ease(embeddings.get(i), p.prompt());
+            float[] x = head.input(embeddings.get(i), p.prompt());
+            double z = head.ease(x);
             TaskCategory c = PromptFeatures.category(p.prompt(), PromptFeatures.estimateTokens(p.prompt()));
-            float[] e = embeddings.get(i);
-            score[i] = head.probability(strong, c, z, e) - head.probability(weak, c, z, e);
+            score[i] = head.probability(strong, c, z, x) - head.probability(weak, c, z, x);
         }
         return score;
     }

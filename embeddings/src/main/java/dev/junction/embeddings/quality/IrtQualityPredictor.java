@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * small network trained with Deeplearning4j (module {@code training}) and evaluated here in plain Java. A model gets a
  * discrimination {@code a} and an ability {@code b_c} per category; it answers well with probability
  * {@code sigmoid(a z + b_c)}. Models in the training data use their trained parameters (matched by model id, with or
- * without the organisation prefix, ignoring case), which add their own linear read-out {@code u · e} of the prompt's
- * embedding: one shared ease cannot say on which prompts one model beats another, and that difference is exactly what
- * routing between them needs. Any other model is placed from its catalog quality score
+ * without the organisation prefix, ignoring case), which add their own linear read-out {@code u · x} of the prompt's
+ * embedding and features: one shared ease cannot say on which prompts one model beats another, and that difference
+ * is exactly what routing between them needs. Any other model is placed from its catalog quality score
  * {@code q_c} ({@link ModelDescriptor#quality()}): {@code a} is the trained models' mean and {@code b_c} is solved so
  * that the model's mean predicted success over the training prompts of category {@code c} equals {@code q_c} (a
  * missing category falls back to GENERAL, then to the mean of the given scores, then to the trained models' mean
@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and catalogs publish one benchmark score per model and category; an item-response model is the smallest model that
  * turns "how hard is this prompt" and "how good is this model" into that probability.
  *
- * <p>Cost: {@link #assess} is one {@code hidden x (dims + 7)} matrix-vector product (Vector API when available);
- * {@link #predict} is a map lookup and a sigmoid, plus one {@code dims}-long dot product for a trained model.
+ * <p>Cost: {@link #assess} is one pass over the text and one {@code hidden x (dims + features)} matrix-vector product
+ * (Vector API when available); {@link #predict} is a map lookup and a sigmoid, plus one {@code (dims + features)}-long
+ * dot product for a trained model.
  * Thread-safe.
  */
 public final class IrtQualityPredictor implements QualityPredictor {
@@ -72,8 +73,8 @@ public final class IrtQualityPredictor implements QualityPredictor {
             tokens += 4 + PromptFeatures.estimateTokens(m.text());
         }
         TaskCategory category = PromptFeatures.category(text, tokens);
-        double z = head.ease(embedding, text);
-        return new PromptAssessment(category, -z, tokens, embedding);
+        float[] x = head.input(embedding, text);
+        return new PromptAssessment(category, -head.ease(x), tokens, embedding, x);
     }
 
     @Override
@@ -86,8 +87,24 @@ public final class IrtQualityPredictor implements QualityPredictor {
             placements.put(model.id(), placed);
         }
         float[] p = placed.parameters();
-        double readOut = placed.trained() == null ? 0 : head.readOut(placed.trained(), prompt.embedding());
+        double readOut = placed.trained() == null ? 0 : head.readOut(placed.trained(), input(prompt));
         return QualityHead.sigmoid(p[0] * z + p[1 + c] + readOut);
+    }
+
+    /**
+     * The head's input for {@code prompt}: the one {@link #assess} made, or, for an assessment from elsewhere, its
+     * embedding with the training prompts' mean features.
+     */
+    private float[] input(PromptAssessment prompt) {
+        float[] x = prompt.predictorInput();
+        if (x != null && x.length == head.weights().inputs()) {
+            return x;
+        }
+        x = new float[head.weights().inputs()];
+        float[] e = prompt.embedding();
+        int dims = head.weights().embeddingDims();
+        System.arraycopy(e != null && e.length == dims ? e : head.weights().embeddingMean(), 0, x, 0, dims);
+        return x;
     }
 
     /** {@code [a, b_0 .. b_C-1]} for {@code model}. */

@@ -4,14 +4,15 @@ import dev.junction.spi.TaskCategory;
 
 /**
  * Cheap features of a prompt's text that the embedding does not carry well: length, digits, code and math markers,
- * multiple-choice layout and script; and the task category they suggest.
+ * multiple-choice layout, script, and the shape of a word problem (how many quantities, sentences and steps it
+ * strings together); and the task category they suggest.
  *
  * <p>One pass over the characters, no allocation beyond the result. Stateless and thread-safe.
  */
 public final class PromptFeatures {
 
     /** The number of features {@link #extract} writes. */
-    public static final int COUNT = 7;
+    public static final int COUNT = 16;
 
     /** Prompts longer than this many estimated tokens are {@link TaskCategory#LONG_CONTEXT}. */
     public static final int LONG_CONTEXT_TOKENS = 8_000;
@@ -21,7 +22,11 @@ public final class PromptFeatures {
 
     /**
      * Writes the features of {@code text} into {@code out[0..COUNT)}: log length, digit share, code markers, math
-     * markers, multiple-choice layout, non-ASCII letter share, log line count.
+     * markers, multiple-choice layout, non-ASCII letter share, log line count; then, each as {@code log(1 + count)}:
+     * words, numbers, sentence ends, percentages, multiplier words (half, third, quarter, twice, double, triple), rate
+     * words (each, every, per), comparison words (more, less, fewer, than), step words (if, then, after, before,
+     * remaining, rest, left) and dollar signs. The last nine say how many quantities and steps a word problem
+     * chains, which is where a weaker model's arithmetic gives out (GSM8K) and which a sentence embedding blurs.
      */
     public static void extract(String text, float[] out) {
         int n = text.length();
@@ -31,21 +36,63 @@ public final class PromptFeatures {
         int lines = 1;
         int mathOps = 0;
         int codeMarks = 0;
+        int words = 0;
+        int numbers = 0;
+        int sentences = 0;
+        int percents = 0;
+        int dollars = 0;
+        int multipliers = 0;
+        int rates = 0;
+        int comparisons = 0;
+        int steps = 0;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
+            char prev = i == 0 ? ' ' : text.charAt(i - 1);
+            if (!Character.isWhitespace(c) && Character.isWhitespace(prev)) {
+                words++;
+            }
             if (c >= '0' && c <= '9') {
                 digits++;
+                // A number is a run of digits, with single '.' or ',' between digits ("1,250.5" is one).
+                boolean continues = i >= 2 && (prev == '.' || prev == ',') && isDigit(text.charAt(i - 2));
+                if (!isDigit(prev) && !continues) {
+                    numbers++;
+                }
             } else if (Character.isLetter(c)) {
                 letters++;
                 if (c > 127) {
                     nonAscii++;
                 }
+                if (!Character.isLetterOrDigit(prev)) {
+                    int end = i + 1;
+                    while (end < n && Character.isLetter(text.charAt(end))) {
+                        end++;
+                    }
+                    switch (end < n && Character.isDigit(text.charAt(end)) ? -1 : keywordGroup(text, i, end - i)) {
+                        case 0 -> multipliers++;
+                        case 1 -> rates++;
+                        case 2 -> comparisons++;
+                        case 3 -> steps++;
+                        default -> { }
+                    }
+                    if (text.regionMatches(true, i, "percent", 0, 7)) {
+                        percents++;
+                    }
+                }
             } else if (c == '\n') {
                 lines++;
             } else if (c == '=' || c == '+' || c == '^' || c == '*' || c == '/' || c == '$' || c == '%') {
                 mathOps++;
+                if (c == '%') {
+                    percents++;
+                } else if (c == '$') {
+                    dollars++;
+                }
             } else if (c == '{' || c == '}' || c == ';' || c == '`') {
                 codeMarks++;
+            }
+            if ((c == '.' || c == '?' || c == '!') && (i + 1 == n || Character.isWhitespace(text.charAt(i + 1)))) {
+                sentences++;
             }
         }
         out[0] = (float) Math.log1p(n);
@@ -55,6 +102,42 @@ public final class PromptFeatures {
         out[4] = text.contains("\nA.") && text.contains("\nB.") ? 1f : 0f;
         out[5] = letters == 0 ? 0 : (float) nonAscii / letters;
         out[6] = (float) Math.log(lines);
+        out[7] = (float) Math.log1p(words);
+        out[8] = (float) Math.log1p(numbers);
+        out[9] = (float) Math.log1p(sentences);
+        out[10] = (float) Math.log1p(percents);
+        out[11] = (float) Math.log1p(multipliers);
+        out[12] = (float) Math.log1p(rates);
+        out[13] = (float) Math.log1p(comparisons);
+        out[14] = (float) Math.log1p(steps);
+        out[15] = (float) Math.log1p(dollars);
+    }
+
+    /** Whole words counted by {@link #extract}, one group per feature (11 to 14), matched ignoring case. */
+    private static final String[][] KEYWORDS = {
+            {"half", "third", "quarter", "twice", "double", "triple"},
+            {"each", "every", "per"},
+            {"more", "less", "fewer", "than"},
+            {"if", "then", "after", "before", "remaining", "rest", "left"},
+    };
+
+    /** The group of {@link #KEYWORDS} holding the word {@code text[from, from + length)}, or -1. */
+    private static int keywordGroup(String text, int from, int length) {
+        if (length < 2 || length > 9) {
+            return -1;
+        }
+        for (int g = 0; g < KEYWORDS.length; g++) {
+            for (String k : KEYWORDS[g]) {
+                if (k.length() == length && text.regionMatches(true, from, k, 0, length)) {
+                    return g;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The task category the text suggests; {@code estimatedTokens} from {@link #estimateTokens}. */

@@ -7,7 +7,7 @@ import dev.junction.spi.TaskCategory;
  * One head of {@link QualityWeights}, ready to evaluate: a prompt's ease from its embedding and text, and a trained
  * model's probability of answering well.
  *
- * <p>Stateless after construction and thread-safe; {@link #ease} allocates one small array.
+ * <p>Stateless after construction and thread-safe; {@link #input} allocates two small arrays.
  */
 public final class QualityHead {
 
@@ -32,13 +32,13 @@ public final class QualityHead {
     }
 
     /**
-     * The prompt's ease {@code z} (its difficulty is {@code -z}).
+     * The input vector of a prompt: its embedding, then its {@link PromptFeatures} standardized.
      *
      * @param embedding the prompt's embedding from {@link QualityWeights#embedderId()}; null or of another length uses the
      *                  training mean
      * @param text      the prompt's text, for {@link PromptFeatures}
      */
-    public double ease(float[] embedding, String text) {
+    public float[] input(float[] embedding, String text) {
         float[] x = new float[inputs];
         float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
         System.arraycopy(e, 0, x, 0, dims);
@@ -49,7 +49,7 @@ public final class QualityHead {
         for (int i = 0; i < PromptFeatures.COUNT; i++) {
             x[dims + i] = (f[i] - mean[i]) / std[i];
         }
-        return ease(x);
+        return x;
     }
 
     /** The ease of an already assembled input vector (embedding then standardized features). */
@@ -69,20 +69,22 @@ public final class QualityHead {
 
     /**
      * The probability that trained model {@code m} answers well a prompt of ease {@code z} in category {@code c} with
-     * {@code embedding} (null or of another length: the training mean).
+     * input {@code x} (from {@link #input}).
      */
-    public double probability(QualityWeights.ModelAbility m, TaskCategory c, double z, float[] embedding) {
-        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()] + readOut(m, embedding));
+    public double probability(QualityWeights.ModelAbility m, TaskCategory c, double z, float[] x) {
+        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()] + readOut(m, x));
     }
 
-    /** {@code u_m · e}, model {@code m}'s own read-out of the embedding; 0 when it has none. */
-    double readOut(QualityWeights.ModelAbility m, float[] embedding) {
-        float[] u = m.embeddingWeights();
+    /** {@code u_m · x}, model {@code m}'s own read-out of the input {@code x} (from {@link #input}); 0 for none. */
+    double readOut(QualityWeights.ModelAbility m, float[] x) {
+        float[] u = m.readOut();
         if (u.length == 0) {
             return 0;
         }
-        float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
-        return Dot.dot(u, 0, e, dims);
+        if (x.length != inputs) {
+            throw new IllegalArgumentException("input has " + x.length + " values, expected " + inputs);
+        }
+        return Dot.dot(u, 0, x, inputs);
     }
 
     static double sigmoid(double t) {

@@ -21,9 +21,9 @@ import java.util.Objects;
  * <p>Input {@code x} = the prompt's embedding ({@link #embeddingDims()} floats, from embedder {@link #embedderId()})
  * followed by the {@link PromptFeatures} standardized with {@link #featureMean()}/{@link #featureStd()}. A head maps it
  * to the prompt's ease {@code z = w2 · relu(W1 x + b1) + b2} (its difficulty is {@code -z}) and gives each trained
- * model {@code m} the probability {@code sigmoid(a_m z + b_m,c + u_m · e)} of answering well, with {@code a_m} the
+ * model {@code m} the probability {@code sigmoid(a_m z + b_m,c + u_m · x)} of answering well, with {@code a_m} the
  * model's discrimination, {@code b_m,c} its ability in task category {@code c} and {@code u_m} its own linear read-out
- * of the prompt's embedding {@code e} (what this model, unlike the others, is good or bad at). Each head also keeps quantiles of {@code z}
+ * of the prompt's input {@code x} (what this model, unlike the others, is good or bad at). Each head also keeps quantiles of {@code z}
  * per category over its training prompts, to place models it never saw (see {@link IrtQualityPredictor}).
  *
  * <p>Several heads share a file so that an evaluation can use, for each prompt, a head that never saw it (the
@@ -44,10 +44,11 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
     /** The class-path resource of the shipped weights. */
     public static final String DEFAULT_RESOURCE = "/dev/junction/embeddings/quality/default-quality-weights.bin";
     /**
-     * The format version this code writes and reads. Version 2 added each trained model's embedding read-out
-     * ({@link ModelAbility#embeddingWeights()}); version 1 files must be retrained.
+     * The format version this code writes and reads. Version 2 added each trained model's read-out of the embedding;
+     * version 3 reads out the whole input (embedding and features, {@link ModelAbility#readOut()}) and records the
+     * feature count. Older files must be retrained.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final int MAGIC = 0x4A515057; // "JQPW"
 
     public QualityWeights {
@@ -65,9 +66,9 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
         }
         for (Head h : heads) {
             for (ModelAbility m : h.models()) {
-                if (m.embeddingWeights().length != 0 && m.embeddingWeights().length != embeddingDims) {
-                    throw new IllegalArgumentException("head " + h.name() + ", model " + m.name() + ": embeddingWeights has "
-                            + m.embeddingWeights().length + " values, expected 0 or " + embeddingDims);
+                if (m.readOut().length != 0 && m.readOut().length != embeddingDims + PromptFeatures.COUNT) {
+                    throw new IllegalArgumentException("head " + h.name() + ", model " + m.name() + ": readOut has "
+                            + m.readOut().length + " values, expected 0 or " + (embeddingDims + PromptFeatures.COUNT));
                 }
             }
             if (h.w1().length != h.hidden() * (embeddingDims + PromptFeatures.COUNT)) {
@@ -139,13 +140,14 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
      * @param discrimination    {@code a_m}
      * @param abilityByCategory {@code b_m,c} per {@link TaskCategory} ordinal
      * @param meanCostUsd       its mean cost per prompt in the training data, or 0 when unknown
-     * @param embeddingWeights  {@code u_m}, its read-out of the prompt's embedding added to the logit; empty for none
+     * @param readOut           {@code u_m}, its read-out of the prompt's input (embedding, then standardized features)
+     *                          added to the logit; empty for none
      */
     public record ModelAbility(String name, float discrimination, float[] abilityByCategory, float meanCostUsd,
-                               float[] embeddingWeights) {
+                               float[] readOut) {
         public ModelAbility {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(embeddingWeights, "embeddingWeights");
+            Objects.requireNonNull(readOut, "readOut");
             if (abilityByCategory.length != TaskCategory.values().length) {
                 throw new IllegalArgumentException(name + ": abilityByCategory needs one value per task category");
             }
@@ -181,11 +183,17 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
         int version = d.readInt();
         if (version != FORMAT_VERSION) {
             throw new IOException("quality-weights format version " + version + " is not supported (expected "
-                    + FORMAT_VERSION + ")" + (version < FORMAT_VERSION ? ": the file predates per-model embedding "
-                    + "read-outs; retrain it with the training module (TrainRouteLlm or Calibrate)" : ""));
+                    + FORMAT_VERSION + ")" + (version < FORMAT_VERSION ? ": the file predates per-model read-outs of "
+                    + "the " + PromptFeatures.COUNT + " prompt features; retrain it with the training module "
+                    + "(TrainRouteLlm or Calibrate)" : ""));
         }
         String embedderId = d.readUTF();
         int dims = d.readInt();
+        int features = d.readInt();
+        if (features != PromptFeatures.COUNT) {
+            throw new IOException("quality-weights file has " + features + " prompt features, this code computes "
+                    + PromptFeatures.COUNT + "; retrain it with the training module (TrainRouteLlm or Calibrate)");
+        }
         float[] embeddingMean = floats(d, dims);
         float[] featureMean = floats(d, PromptFeatures.COUNT);
         float[] featureStd = floats(d, PromptFeatures.COUNT);
@@ -234,6 +242,7 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
         d.writeInt(FORMAT_VERSION);
         d.writeUTF(embedderId);
         d.writeInt(embeddingDims);
+        d.writeInt(PromptFeatures.COUNT);
         writeFloats(d, embeddingMean);
         writeFloats(d, featureMean);
         writeFloats(d, featureStd);
@@ -253,8 +262,8 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
                 d.writeFloat(m.discrimination());
                 writeFloats(d, m.abilityByCategory());
                 d.writeFloat(m.meanCostUsd());
-                d.writeInt(m.embeddingWeights().length);
-                writeFloats(d, m.embeddingWeights());
+                d.writeInt(m.readOut().length);
+                writeFloats(d, m.readOut());
             }
             for (float[] q : h.zQuantiles()) {
                 d.writeInt(q.length);

@@ -47,9 +47,10 @@ class IrtQualityPredictorTest {
 
     @Test
     void trainedModelsAddTheirOwnReadOutOfTheEmbedding() {
+        float[] u = new float[4 + PromptFeatures.COUNT];
+        u[1] = 3;
         IrtQualityPredictor withReadOut = new IrtQualityPredictor(TestWeights.withReadOut(
-                TestWeights.linearOnFirstDimension("e", 4, 2, List.of("default"), WEAK, STRONG), STRONG,
-                new float[] {0, 3, 0, 0}), "default");
+                TestWeights.linearOnFirstDimension("e", 4, 2, List.of("default"), WEAK, STRONG), STRONG, u), "default");
         // Same ease (first dimension 0), different second dimension: only the strong model's read-out sees it.
         PromptAssessment a = withReadOut.assess(ChatRequest.ofUser("hi"), new float[] {0, 1, 0, 0});
         PromptAssessment b = withReadOut.assess(ChatRequest.ofUser("hi"), new float[] {0, -1, 0, 0});
@@ -62,6 +63,23 @@ class IrtQualityPredictorTest {
         // Without an embedding the read-out sees the training mean (zeros here).
         PromptAssessment none = withReadOut.assess(ChatRequest.ofUser("hi"), null);
         assertEquals(1 / (1 + Math.exp(-1)), withReadOut.predict(none, strong), 1e-6);
+    }
+
+    @Test
+    void trainedModelsReadOutThePromptFeaturesToo() {
+        float[] u = new float[4 + PromptFeatures.COUNT];
+        u[4 + 8] = 2; // numbers in the text (standardized with mean 0, std 1 here: log(1 + count))
+        IrtQualityPredictor withReadOut = new IrtQualityPredictor(TestWeights.withReadOut(
+                TestWeights.linearOnFirstDimension("e", 4, 2, List.of("default"), WEAK, STRONG), STRONG, u), "default");
+        float[] e = {0, 0, 0, 0};
+        PromptAssessment three = withReadOut.assess(ChatRequest.ofUser("Add 1, 2 and 3."), e);
+        PromptAssessment none = withReadOut.assess(ChatRequest.ofUser("Add them."), e);
+        ModelDescriptor strong = model("openai", STRONG, Map.of());
+        assertEquals(1 / (1 + Math.exp(-(1 + 2 * Math.log1p(3)))), withReadOut.predict(three, strong), 1e-6);
+        assertEquals(1 / (1 + Math.exp(-1)), withReadOut.predict(none, strong), 1e-6);
+        // An assessment made elsewhere carries no features: the read-out sees the training mean.
+        PromptAssessment foreign = new PromptAssessment(three.category(), three.difficulty(), three.inputTokens(), e);
+        assertEquals(1 / (1 + Math.exp(-1)), withReadOut.predict(foreign, strong), 1e-6);
     }
 
     @Test

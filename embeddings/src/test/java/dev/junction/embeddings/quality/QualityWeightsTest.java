@@ -50,21 +50,39 @@ class QualityWeightsTest {
     }
 
     @Test
-    void formatVersionOneFilesAskToBeRetrained() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TestWeights.random(1).write(out);
-        byte[] bytes = out.toByteArray();
-        bytes[7] = 1;
-        IOException e = assertThrows(IOException.class, () -> QualityWeights.read(new ByteArrayInputStream(bytes)));
-        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("retrain"), e.getMessage());
+    void olderFormatVersionsAskToBeRetrained() throws IOException {
+        for (byte version = 1; version < QualityWeights.FORMAT_VERSION; version++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            TestWeights.random(1).write(out);
+            byte[] bytes = out.toByteArray();
+            bytes[7] = version;
+            IOException e = assertThrows(IOException.class, () -> QualityWeights.read(new ByteArrayInputStream(bytes)));
+            assertTrue(e.getMessage().contains("version " + version) && e.getMessage().contains("retrain"), e.getMessage());
+        }
     }
 
     @Test
-    void readOutMustMatchTheEmbeddingLength() {
+    void readOutMustMatchTheInputLength() {
         QualityWeights w = TestWeights.random(3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TestWeights.withReadOut(w, "b", new float[w.embeddingDims() + 1]));
-        assertTrue(e.getMessage().contains("embeddingWeights"), e.getMessage());
+        // A version-2 read-out, over the embedding alone, is refused as well.
+        for (int length : new int[] {w.embeddingDims(), w.inputs() + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TestWeights.withReadOut(w, "b", new float[length]));
+            assertTrue(e.getMessage().contains("readOut has " + length + " values, expected 0 or " + w.inputs()),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aFileWithAnotherFeatureCountIsRefusedWithAHintToRetrain() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TestWeights.random(1).write(out);
+        byte[] bytes = out.toByteArray();
+        // magic, version, embedder id (2-byte length + "embedder-x"), dims: the feature count follows.
+        int at = 4 + 4 + 2 + "embedder-x".length() + 4;
+        bytes[at + 3] = 7;
+        IOException e = assertThrows(IOException.class, () -> QualityWeights.read(new ByteArrayInputStream(bytes)));
+        assertTrue(e.getMessage().contains("7 prompt features") && e.getMessage().contains("retrain"), e.getMessage());
     }
 
     @Test
@@ -98,7 +116,7 @@ class QualityWeightsTest {
                 assertEquals(x.models().get(m).discrimination(), y.models().get(m).discrimination());
                 assertArrayEquals(x.models().get(m).abilityByCategory(), y.models().get(m).abilityByCategory());
                 assertEquals(x.models().get(m).meanCostUsd(), y.models().get(m).meanCostUsd());
-                assertArrayEquals(x.models().get(m).embeddingWeights(), y.models().get(m).embeddingWeights());
+                assertArrayEquals(x.models().get(m).readOut(), y.models().get(m).readOut());
             }
         }
     }

@@ -39,7 +39,7 @@ public final class TestWeights {
                 dev.junction.embeddings.eval.Folds.RULE, heads);
     }
 
-    /** The same weights with {@code model}'s embedding read-out set to {@code u} in every head. */
+    /** The same weights with {@code model}'s read-out set to {@code u} in every head. */
     public static QualityWeights withReadOut(QualityWeights w, String model, float[] u) {
         List<QualityWeights.Head> heads = new ArrayList<>();
         for (QualityWeights.Head h : w.heads()) {
@@ -77,7 +77,7 @@ public final class TestWeights {
             heads.add(new QualityWeights.Head(name, "trained on " + name, hidden, floats(r, hidden * inputs),
                     floats(r, hidden), floats(r, hidden), r.nextFloat(),
                     List.of(new QualityWeights.ModelAbility("a/model-ä", r.nextFloat(), floats(r, categories), 0.5f,
-                                    floats(r, dims)),
+                                    floats(r, inputs)),
                             new QualityWeights.ModelAbility("b", r.nextFloat(), floats(r, categories), 0f, new float[0])), q));
         }
         return new QualityWeights("embedder-x", dims, floats(r, dims), floats(r, PromptFeatures.COUNT),

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * The shipped quality predictor: {@code assess} (the head's matrix-vector product, Vector API or plain loop) and
  * {@code predict} for five candidate models; the whole routing-time cost of the predictor per request is
  * {@code assessAndPredictFive}. Baseline: {@code predictOne} (a model placed from its catalog score: a map lookup and
- * a sigmoid); {@code predictTrained} adds a trained model's read-out of the embedding (one 384-float dot product).
+ * a sigmoid); {@code predictTrained} adds a trained model's read-out of the embedding and features (one 400-float dot
+ * product).
  *
  * <p>Run: {@code java -jar jmh-benchmarks/target/benchmarks.jar 'bench.embeddings.QualityPredictorBenchmark' -f 1
  * -wi 3 -w 1s -i 5 -r 1s -rf json -rff target/jmh-predictor.json}

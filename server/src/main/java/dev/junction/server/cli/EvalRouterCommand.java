@@ -111,10 +111,11 @@ public final class EvalRouterCommand implements Callable<Integer> {
         double[][] predicted = new double[test.prompts().size()][models.size()];
         for (int i = 0; i < predicted.length; i++) {
             String prompt = test.prompts().get(i);
-            double z = head.ease(vectors.get(i), prompt);
+            float[] x = head.input(vectors.get(i), prompt);
+            double z = head.ease(x);
             TaskCategory c = PromptFeatures.category(prompt, PromptFeatures.estimateTokens(prompt));
             for (int k = 0; k < models.size(); k++) {
-                predicted[i][k] = head.probability(abilities[k], c, z, vectors.get(i));
+                predicted[i][k] = head.probability(abilities[k], c, z, x);
             }
         }
         return CostQualityReport.of(test, predicted, expectedCost);
