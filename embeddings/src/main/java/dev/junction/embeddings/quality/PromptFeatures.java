@@ -48,7 +48,7 @@ public final class PromptFeatures {
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             char prev = i == 0 ? ' ' : text.charAt(i - 1);
-            if (!Character.isWhitespace(c) && Character.isWhitespace(prev)) {
+            if (!isSpace(c) && isSpace(prev)) {
                 words++;
             }
             if (c >= '0' && c <= '9') {
@@ -58,24 +58,33 @@ public final class PromptFeatures {
                 if (!isDigit(prev) && !continues) {
                     numbers++;
                 }
-            } else if (Character.isLetter(c)) {
+            } else if (isLetter(c)) {
                 letters++;
                 if (c > 127) {
                     nonAscii++;
                 }
-                if (!Character.isLetterOrDigit(prev)) {
-                    int end = i + 1;
-                    while (end < n && Character.isLetter(text.charAt(end))) {
-                        end++;
+                if (!isLetter(prev) && !isDigit(prev)) {
+                    // A word starts: pack its first letters, lower-cased, five bits each (0 once a letter is not a-z).
+                    long code = 0;
+                    long percentPrefix = 0;
+                    int end = i;
+                    for (; end < n && isLetter(text.charAt(end)); end++) {
+                        int l = text.charAt(end) | 0x20;
+                        code = code == -1 || l < 'a' || l > 'z' || end - i >= MAX_KEYWORD ? -1 : code << 5 | l - 'a' + 1;
+                        if (end - i == PERCENT.length() - 1) {
+                            percentPrefix = code;
+                        }
                     }
-                    switch (end < n && Character.isDigit(text.charAt(end)) ? -1 : keywordGroup(text, i, end - i)) {
-                        case 0 -> multipliers++;
-                        case 1 -> rates++;
-                        case 2 -> comparisons++;
-                        case 3 -> steps++;
-                        default -> { }
+                    if (code > 0 && (end == n || !isDigit(text.charAt(end)))) {
+                        switch (keywordGroup(code)) {
+                            case 0 -> multipliers++;
+                            case 1 -> rates++;
+                            case 2 -> comparisons++;
+                            case 3 -> steps++;
+                            default -> { }
+                        }
                     }
-                    if (text.regionMatches(true, i, "percent", 0, 7)) {
+                    if (percentPrefix == PERCENT_CODE) {
                         percents++;
                     }
                 }
@@ -91,49 +100,97 @@ public final class PromptFeatures {
             } else if (c == '{' || c == '}' || c == ';' || c == '`') {
                 codeMarks++;
             }
-            if ((c == '.' || c == '?' || c == '!') && (i + 1 == n || Character.isWhitespace(text.charAt(i + 1)))) {
+            if ((c == '.' || c == '?' || c == '!') && (i + 1 == n || isSpace(text.charAt(i + 1)))) {
                 sentences++;
             }
         }
         out[0] = (float) Math.log1p(n);
         out[1] = n == 0 ? 0 : (float) digits / n;
-        out[2] = (float) Math.log1p(codeMarks + (text.contains("```") ? 5 : 0) + (text.contains("def ") ? 2 : 0));
-        out[3] = (float) Math.log1p(mathOps);
+        out[2] = log1p(codeMarks + (text.contains("```") ? 5 : 0) + (text.contains("def ") ? 2 : 0));
+        out[3] = log1p(mathOps);
         out[4] = text.contains("\nA.") && text.contains("\nB.") ? 1f : 0f;
         out[5] = letters == 0 ? 0 : (float) nonAscii / letters;
         out[6] = (float) Math.log(lines);
-        out[7] = (float) Math.log1p(words);
-        out[8] = (float) Math.log1p(numbers);
-        out[9] = (float) Math.log1p(sentences);
-        out[10] = (float) Math.log1p(percents);
-        out[11] = (float) Math.log1p(multipliers);
-        out[12] = (float) Math.log1p(rates);
-        out[13] = (float) Math.log1p(comparisons);
-        out[14] = (float) Math.log1p(steps);
-        out[15] = (float) Math.log1p(dollars);
+        out[7] = log1p(words);
+        out[8] = log1p(numbers);
+        out[9] = log1p(sentences);
+        out[10] = log1p(percents);
+        out[11] = log1p(multipliers);
+        out[12] = log1p(rates);
+        out[13] = log1p(comparisons);
+        out[14] = log1p(steps);
+        out[15] = log1p(dollars);
     }
 
-    /** Whole words counted by {@link #extract}, one group per feature (11 to 14), matched ignoring case. */
+    /**
+     * Whole words counted by {@link #extract}, one group per feature (11 to 14), matched ignoring case; and "percent"
+     * as a word's start (feature 10).
+     */
     private static final String[][] KEYWORDS = {
             {"half", "third", "quarter", "twice", "double", "triple"},
             {"each", "every", "per"},
             {"more", "less", "fewer", "than"},
             {"if", "then", "after", "before", "remaining", "rest", "left"},
     };
+    private static final int MAX_KEYWORD = 9;
+    private static final String PERCENT = "percent";
+    private static final long PERCENT_CODE = code(PERCENT);
+    /** Open addressing: a keyword's packed code at its hash slot or after it; 0 is an empty slot. */
+    private static final long[] KEYWORD_CODES = new long[64];
+    private static final int[] KEYWORD_GROUPS = new int[64];
+    private static final float[] LOG1P = new float[256];
 
-    /** The group of {@link #KEYWORDS} holding the word {@code text[from, from + length)}, or -1. */
-    private static int keywordGroup(String text, int from, int length) {
-        if (length < 2 || length > 9) {
-            return -1;
-        }
+    static {
         for (int g = 0; g < KEYWORDS.length; g++) {
-            for (String k : KEYWORDS[g]) {
-                if (k.length() == length && text.regionMatches(true, from, k, 0, length)) {
-                    return g;
+            for (String word : KEYWORDS[g]) {
+                long code = code(word);
+                int slot = slot(code);
+                while (KEYWORD_CODES[slot] != 0) {
+                    slot = slot + 1 & KEYWORD_CODES.length - 1;
                 }
+                KEYWORD_CODES[slot] = code;
+                KEYWORD_GROUPS[slot] = g;
+            }
+        }
+        for (int i = 0; i < LOG1P.length; i++) {
+            LOG1P[i] = (float) Math.log1p(i);
+        }
+    }
+
+    /** A lower-case a-z word of at most {@link #MAX_KEYWORD} letters packed as {@link #extract} packs one. */
+    private static long code(String word) {
+        long code = 0;
+        for (int i = 0; i < word.length(); i++) {
+            code = code << 5 | word.charAt(i) - 'a' + 1;
+        }
+        return code;
+    }
+
+    /** The group of the keyword packed as {@code code}, or -1. */
+    private static int keywordGroup(long code) {
+        for (int slot = slot(code); KEYWORD_CODES[slot] != 0; slot = slot + 1 & KEYWORD_CODES.length - 1) {
+            if (KEYWORD_CODES[slot] == code) {
+                return KEYWORD_GROUPS[slot];
             }
         }
         return -1;
+    }
+
+    private static int slot(long code) {
+        return (int) (code * 0x9E3779B97F4A7C15L >>> 58);
+    }
+
+    private static float log1p(int count) {
+        return count < LOG1P.length ? LOG1P[count] : (float) Math.log1p(count);
+    }
+
+    private static boolean isLetter(char c) {
+        int l = c | 0x20;
+        return l >= 'a' && l <= 'z' || c > 127 && Character.isLetter(c);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c < ' ' && Character.isWhitespace(c) || c > 127 && Character.isWhitespace(c);
     }
 
     private static boolean isDigit(char c) {

@@ -28,6 +28,16 @@ class PromptFeaturesTest {
     }
 
     @Test
+    void everyKeywordCountsInItsOwnGroup() {
+        float[] f = features("Half, THIRD quarter twice double triple. each every per. more less fewer than. "
+                + "if then after before remaining rest left. thirds halves perhaps moreover iff");
+        assertEquals((float) Math.log1p(6), f[11], 1e-6, "multipliers");
+        assertEquals((float) Math.log1p(3), f[12], 1e-6, "rates");
+        assertEquals((float) Math.log1p(4), f[13], 1e-6, "comparisons");
+        assertEquals((float) Math.log1p(7), f[14], 1e-6, "steps");
+    }
+
+    @Test
     void emptyTextHasNoCounts() {
         float[] f = features("");
         float[] expected = new float[PromptFeatures.COUNT];
