@@ -64,7 +64,7 @@ public final class PromptFeatures {
                     nonAscii++;
                 }
                 if (!isLetter(prev) && !isDigit(prev)) {
-                    // A word starts: pack its first letters, lower-cased, five bits each (0 once a letter is not a-z).
+                    // A word starts: pack it lower-cased, five bits a letter; -1 once a letter is not a-z or it is too long.
                     long code = 0;
                     long percentPrefix = 0;
                     int end = i;

@@ -23,8 +23,9 @@ import java.util.Objects;
  * to the prompt's ease {@code z = w2 · relu(W1 x + b1) + b2} (its difficulty is {@code -z}) and gives each trained
  * model {@code m} the probability {@code sigmoid(a_m z + b_m,c + u_m · x)} of answering well, with {@code a_m} the
  * model's discrimination, {@code b_m,c} its ability in task category {@code c} and {@code u_m} its own linear read-out
- * of the prompt's input {@code x} (what this model, unlike the others, is good or bad at). Each head also keeps quantiles of {@code z}
- * per category over its training prompts, to place models it never saw (see {@link IrtQualityPredictor}).
+ * of the prompt's input {@code x} (what this model, unlike the others, is good or bad at). Each head also keeps
+ * quantiles of {@code z} per category over its training prompts, to place models it never saw (see
+ * {@link IrtQualityPredictor}).
  *
  * <p>Several heads share a file so that an evaluation can use, for each prompt, a head that never saw it (the
  * cross-validation folds). The binary format ({@link #write}, {@link #read}) is versioned; big-endian. Immutable
