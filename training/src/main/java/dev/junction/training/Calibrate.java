@@ -31,20 +31,20 @@ public final class Calibrate {
     /** Bad input (a missing or malformed file, a bad number) ends with one line naming it and exit status 2. */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            fail("usage: Calibrate <train.csv> <output-weights-file> [hidden] [epochs]");
+            Args.fail("usage: Calibrate <train.csv> <output-weights-file> [hidden] [epochs]");
         }
         WideDataset train;
         IrtTrainer.Settings settings;
         try {
             train = WideDataset.read(Path.of(args[0]));
             IrtTrainer.Settings d = IrtTrainer.Settings.defaults();
-            settings = new IrtTrainer.Settings(args.length > 2 ? positive(args[2], "hidden") : d.hidden(),
-                    args.length > 3 ? positive(args[3], "epochs") : 30, d.batchSize(), d.learningRate(), d.l2(),
+            settings = new IrtTrainer.Settings(args.length > 2 ? Args.positive(args[2], "hidden") : d.hidden(),
+                    args.length > 3 ? Args.positive(args[3], "epochs") : 30, d.batchSize(), d.learningRate(), d.l2(),
                     d.seed());
         } catch (NoSuchFileException e) {
-            throw fail("calibrate: no such file: " + e.getFile());
+            throw Args.fail("calibrate: no such file: " + e.getFile());
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw fail("calibrate: " + e.getMessage());
+            throw Args.fail("calibrate: " + e.getMessage());
         }
         System.out.printf("%d prompts, %d models: %s%n", train.prompts().size(), train.models().size(), train.models());
         try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedderConfig.custom().model(EmbeddingModel.ALL_MINILM_L6_V2_Q)
@@ -83,28 +83,9 @@ public final class Calibrate {
             try {
                 weights.write(Path.of(args[1]));
             } catch (IOException e) {
-                throw fail("calibrate: cannot write " + args[1] + ": " + e);
+                throw Args.fail("calibrate: cannot write " + args[1] + ": " + e);
             }
             System.out.println("wrote " + Path.of(args[1]).toAbsolutePath());
         }
-    }
-
-    private static int positive(String text, String name) {
-        try {
-            int v = Integer.parseInt(text);
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a positive integer, was '" + text + "'");
-    }
-
-    /** Prints the message and exits with status 2; returns an error only so that callers can {@code throw} it. */
-    private static Error fail(String message) {
-        System.err.println(message);
-        System.exit(2);
-        return new AssertionError(message);
     }
 }

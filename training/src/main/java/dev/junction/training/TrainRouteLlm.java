@@ -11,6 +11,8 @@ import dev.junction.embeddings.quality.PromptFeatures;
 import dev.junction.embeddings.quality.QualityHead;
 import dev.junction.embeddings.quality.QualityWeights;
 import dev.junction.spi.TaskCategory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.List;
  * and {@code fold-0..fold-4} (MMLU + GSM8K without that fold, by {@link Folds}), so {@code junction eval-router} can
  * score every prompt with a head that never saw it. MT-Bench is never trained on. Each head's learning rate, L2 and
  * number of epochs are chosen on an inner fold of its own training data ({@link #trainSelected}); passing a learning
- * rate and an L2 fixes them (the epochs are still chosen).
+ * rate (and an L2, else the default) fixes them (the epochs are still chosen).
  *
  * <p>Usage: {@code TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs] [learning-rate] [l2]}.
  */
@@ -33,17 +35,22 @@ public final class TrainRouteLlm {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs] [learning-rate] [l2]");
-            System.exit(2);
+            throw Args.fail("usage: TrainRouteLlm <routellm-dir> <output-weights-file> [hidden] [epochs] [learning-rate] [l2]");
         }
         Path dir = Path.of(args[0]);
         Path output = Path.of(args[1]);
         IrtTrainer.Settings d = IrtTrainer.Settings.defaults();
-        IrtTrainer.Settings settings = new IrtTrainer.Settings(args.length > 2 ? Integer.parseInt(args[2]) : d.hidden(),
-                args.length > 3 ? Integer.parseInt(args[3]) : d.epochs(), d.batchSize(),
-                args.length > 4 ? Double.parseDouble(args[4]) : d.learningRate(), args.length > 5 ? Double.parseDouble(args[5]) : d.l2(),
-                d.seed());
-        RouteLlmData data = RouteLlmData.load(dir);
+        IrtTrainer.Settings settings;
+        RouteLlmData data;
+        try {
+            settings = new IrtTrainer.Settings(args.length > 2 ? Args.positive(args[2], "hidden") : d.hidden(),
+                    args.length > 3 ? Args.positive(args[3], "epochs") : d.epochs(), d.batchSize(),
+                    args.length > 4 ? Args.positiveNumber(args[4], "learning-rate") : d.learningRate(),
+                    args.length > 5 ? Args.positiveNumber(args[5], "l2") : d.l2(), d.seed());
+            data = RouteLlmData.load(dir);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            throw Args.fail("TrainRouteLlm: " + e.getMessage());
+        }
         System.out.printf("MMLU %d, GSM8K %d, MT-Bench %d prompts%n", data.mmlu().size(), data.gsm8k().size(),
                 data.mtBench().size());
         List<RoutedPrompt> train = new ArrayList<>(data.mmlu());
@@ -76,7 +83,7 @@ public final class TrainRouteLlm {
             List<String> models = List.of(RouteLlmData.WEAK, RouteLlmData.STRONG);
             float[] noCosts = new float[models.size()];
 
-            List<IrtTrainer.Settings> grid = args.length > 5 ? List.of(settings) : List.of(
+            List<IrtTrainer.Settings> grid = args.length > 4 ? List.of(settings) : List.of(
                     new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-3, 1e-4, d.seed()),
                     new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-2, 1e-4, d.seed()),
                     new IrtTrainer.Settings(settings.hidden(), settings.epochs(), d.batchSize(), 1e-2, 1e-3, d.seed()));
