@@ -97,14 +97,7 @@ public final class IrtQualityPredictor implements QualityPredictor {
      */
     private float[] input(PromptAssessment prompt) {
         float[] x = prompt.predictorInput();
-        if (x != null && x.length == head.weights().inputs()) {
-            return x;
-        }
-        x = new float[head.weights().inputs()];
-        float[] e = prompt.embedding();
-        int dims = head.weights().embeddingDims();
-        System.arraycopy(e != null && e.length == dims ? e : head.weights().embeddingMean(), 0, x, 0, dims);
-        return x;
+        return x != null && x.length == head.weights().inputs() ? x : head.input(prompt.embedding());
     }
 
     /** {@code [a, b_0 .. b_C-1]} for {@code model}. */

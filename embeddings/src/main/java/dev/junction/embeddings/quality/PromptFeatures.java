@@ -51,7 +51,7 @@ public final class PromptFeatures {
             if (!isSpace(c) && isSpace(prev)) {
                 words++;
             }
-            if (c >= '0' && c <= '9') {
+            if (isDigit(c)) {
                 digits++;
                 // A number is a run of digits, with single '.' or ',' between digits ("1,250.5" is one).
                 boolean continues = i >= 2 && (prev == '.' || prev == ',') && isDigit(text.charAt(i - 2));

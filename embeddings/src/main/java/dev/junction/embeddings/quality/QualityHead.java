@@ -39,9 +39,7 @@ public final class QualityHead {
      * @param text      the prompt's text, for {@link PromptFeatures}
      */
     public float[] input(float[] embedding, String text) {
-        float[] x = new float[inputs];
-        float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
-        System.arraycopy(e, 0, x, 0, dims);
+        float[] x = input(embedding);
         float[] f = new float[PromptFeatures.COUNT];
         PromptFeatures.extract(text, f);
         float[] mean = weights.featureMean();
@@ -49,6 +47,17 @@ public final class QualityHead {
         for (int i = 0; i < PromptFeatures.COUNT; i++) {
             x[dims + i] = (f[i] - mean[i]) / std[i];
         }
+        return x;
+    }
+
+    /**
+     * The input vector of a prompt whose text is not at hand: its embedding (null or of another length: the training
+     * mean) with the training prompts' mean features, which are 0 once standardized.
+     */
+    float[] input(float[] embedding) {
+        float[] x = new float[inputs];
+        float[] e = embedding != null && embedding.length == dims ? embedding : weights.embeddingMean();
+        System.arraycopy(e, 0, x, 0, dims);
         return x;
     }
 
