@@ -10,7 +10,10 @@ import dev.junction.spi.ToolDefinition;
 
 import java.util.regex.Pattern;
 
-/** Checks every plugin makes in {@code validate} before anything is sent. Stateless. */
+/**
+ * Checks every plugin makes in {@code validate} before anything is sent. Thread-safe: its only state is a memo of the
+ * last request's own facts, so that validating one request for several models reads it once.
+ */
 public final class RequestChecks {
     /** Tool names OpenAI, Anthropic and Gemini all accept. */
     public static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
