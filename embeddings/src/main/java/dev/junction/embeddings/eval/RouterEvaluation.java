@@ -53,10 +53,15 @@ public final class RouterEvaluation {
      * @param oracle    the oracle
      * @param random    the random router (expectation)
      * @param published RouteLLM's best published router
+     * @param apgrInterval this router's APGR, 95 % bootstrap interval over the prompts ({@link #BOOTSTRAP})
      */
     public record Row(String benchmark, int prompts, String heldOut, RouterMetrics.Result router,
-                      RouterMetrics.Result oracle, RouterMetrics.Result random, Published published) {
+                      RouterMetrics.Result oracle, RouterMetrics.Result random, Published published,
+                      double[] apgrInterval) {
     }
+
+    /** Resamples behind each APGR interval (seed 42): 1,000. */
+    public static final int BOOTSTRAP = 1000;
 
     /** The whole evaluation. */
     public record Report(String embedderId, String foldRule, List<Row> rows) {
@@ -76,6 +81,12 @@ public final class RouterEvaluation {
                         100 * r.router().cpt80(), 100 * r.random().cpt80(), 100 * r.oracle().cpt80(), r.heldOut()));
             }
             sb.append("APGR: trapezoid over strong-call shares 0, 0.1, ..., 1; CPT(x): smallest share reaching PGR x.\n");
+            sb.append("APGR 95% bootstrap interval (" + BOOTSTRAP
+                    + " resamples of the prompts; the router's training is not resampled):");
+            for (Row r : rows) {
+                sb.append(String.format(" %s [%.3f, %.3f]", r.benchmark(), r.apgrInterval()[0], r.apgrInterval()[1]));
+            }
+            sb.append('\n');
             sb.append("random = expectation of uniform routing; best = RouteLLM's best published router (arXiv 2406.18665).\n");
             return sb.toString();
         }
@@ -92,6 +103,7 @@ public final class RouterEvaluation {
                 m.put("prompts", r.prompts());
                 m.put("heldOut", r.heldOut());
                 m.put("router", metrics(r.router()));
+                m.put("routerApgrInterval95", r.apgrInterval());
                 m.put("random", metrics(r.random()));
                 m.put("oracle", metrics(r.oracle()));
                 Map<String, Object> p = new LinkedHashMap<>();
@@ -174,7 +186,8 @@ public final class RouterEvaluation {
             strong[i] = prompts.get(i).strong();
         }
         return new Row(benchmark, prompts.size(), heldOut, RouterMetrics.of(weak, strong, score),
-                RouterMetrics.oracle(weak, strong), RouterMetrics.random(), ROUTELLM_BEST.get(benchmark));
+                RouterMetrics.oracle(weak, strong), RouterMetrics.random(), ROUTELLM_BEST.get(benchmark),
+                RouterMetrics.apgrInterval(weak, strong, score, 0.95, BOOTSTRAP, 42));
     }
 
     /** Embeds prompts in order, on the calling thread. */

@@ -1,6 +1,7 @@
 package dev.junction.embeddings.eval;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * RouteLLM's router metrics (arXiv 2406.18665, section 3.2) for a router choosing between a weak and a strong model.
@@ -94,6 +95,49 @@ public final class RouterMetrics {
             apgr += (pgr[j] + pgr[j + 1]) / 2 / (COST_POINTS - 1);
         }
         return new Result(apgr, cpt(gain, gap, 0.5), cpt(gain, gap, 0.8), pgr);
+    }
+
+    /**
+     * A percentile bootstrap interval of a router's APGR: how much it moves when the same number of prompts is drawn
+     * again, with replacement, from the ones given. It covers the sampling of prompts only, not the training of the
+     * router. A draw whose strong model is not better than its weak one on average has no APGR and is drawn again.
+     *
+     * @param level      the interval's coverage, in (0, 1), e.g. 0.95
+     * @param resamples  how many draws
+     * @param seed       the draws' random seed (the same seed gives the same interval)
+     * @return the lower and upper bounds
+     */
+    public static double[] apgrInterval(double[] weak, double[] strong, double[] score, double level, int resamples,
+                                        long seed) {
+        if (!(level > 0 && level < 1) || resamples < 2) {
+            throw new IllegalArgumentException("need a level in (0, 1) and at least 2 resamples, got " + level + " and "
+                    + resamples);
+        }
+        of(weak, strong, score); // the same checks: equal lengths, some prompts, a strong model better on average
+        int n = weak.length;
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] w = new double[n];
+        double[] s = new double[n];
+        double[] c = new double[n];
+        double[] apgr = new double[resamples];
+        for (int b = 0; b < resamples; ) {
+            double gap = 0;
+            for (int i = 0; i < n; i++) {
+                int j = random.nextInt(n);
+                w[i] = weak[j];
+                s[i] = strong[j];
+                c[i] = score[j];
+                gap += s[i] - w[i];
+            }
+            if (gap > 0) {
+                apgr[b++] = of(w, s, c).apgr();
+            }
+        }
+        Arrays.sort(apgr);
+        double tail = (1 - level) / 2;
+        int lo = (int) Math.floor(tail * (resamples - 1));
+        int hi = (int) Math.ceil((1 - tail) * (resamples - 1));
+        return new double[] {apgr[lo], apgr[hi]};
     }
 
     /** The oracle: it knows each prompt's outcomes and sends the largest gains first. */

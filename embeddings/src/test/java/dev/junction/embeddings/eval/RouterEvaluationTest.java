@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Assumptions;
@@ -73,10 +74,18 @@ class RouterEvaluationTest {
         RouterEvaluation.Report blind = RouterEvaluation.run(BLIND, weights, data, s -> { });
         for (RouterEvaluation.Row row : blind.rows()) {
             assertEquals(0.5, row.router().apgr(), 1e-12, row.benchmark());
+            // Every resample of a router that cannot tell prompts apart is the random router again.
+            assertEquals(0.5, row.apgrInterval()[0], 1e-12, row.benchmark());
+            assertEquals(0.5, row.apgrInterval()[1], 1e-12, row.benchmark());
         }
+        RouterEvaluation.Row mmlu = perfect.rows().get(0);
+        assertTrue(mmlu.apgrInterval()[0] < 0.9 && 0.9 < mmlu.apgrInterval()[1], Arrays.toString(mmlu.apgrInterval()));
         String table = perfect.toTable();
         assertTrue(table.contains("mmlu") && table.contains("0.900") && table.contains("0.603"), table);
+        assertTrue(table.contains(String.format("mmlu [%.3f, %.3f]", mmlu.apgrInterval()[0],
+                mmlu.apgrInterval()[1])), table);
         assertTrue(perfect.toJson().contains("\"benchmark\" : \"mmlu\""), perfect.toJson());
+        assertTrue(perfect.toJson().contains("\"routerApgrInterval95\""), perfect.toJson());
     }
 
     @Test

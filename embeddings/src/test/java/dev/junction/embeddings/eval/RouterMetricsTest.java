@@ -1,8 +1,11 @@
 package dev.junction.embeddings.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +79,48 @@ class RouterMetricsTest {
         double[] strong = {9, 6, 7, 8};
         RouterMetrics.Result r = RouterMetrics.oracle(weak, strong);
         assertEquals(0.25, r.cpt50(), 1e-12);
+    }
+
+    @Test
+    void aConstantScoreStaysTheRandomRouterInEveryResample() {
+        double[][] d = synthetic();
+        double[] interval = RouterMetrics.apgrInterval(d[0], d[1], new double[100], 0.95, 200, 7);
+        assertEquals(0.5, interval[0], 1e-12);
+        assertEquals(0.5, interval[1], 1e-12);
+    }
+
+    @Test
+    void theOraclesIntervalHoldsItsApgrAndNarrowsWithMorePrompts() {
+        double[][] d = synthetic();
+        double[] small = RouterMetrics.apgrInterval(d[0], d[1], gains(d), 0.95, 1000, 42);
+        assertTrue(small[0] < 0.9 && 0.9 < small[1], Arrays.toString(small));
+        // The same prompts ten times over: the interval shrinks about as 1/sqrt(10).
+        double[] weak = new double[1000];
+        double[] strong = new double[1000];
+        for (int i = 0; i < 1000; i++) {
+            weak[i] = d[0][i % 100];
+            strong[i] = d[1][i % 100];
+        }
+        double[] big = RouterMetrics.apgrInterval(weak, strong, gains(new double[][] {weak, strong}), 0.95, 1000, 42);
+        assertTrue(big[0] < 0.9 && 0.9 < big[1], Arrays.toString(big));
+        double ratio = (small[1] - small[0]) / (big[1] - big[0]);
+        assertTrue(ratio > 2 && ratio < 5, "width ratio " + ratio);
+        assertArrayEquals(small, RouterMetrics.apgrInterval(d[0], d[1], gains(d), 0.95, 1000, 42));
+    }
+
+    @Test
+    void anIntervalNeedsALevelBetweenZeroAndOne() {
+        double[][] d = synthetic();
+        assertThrows(IllegalArgumentException.class,
+                () -> RouterMetrics.apgrInterval(d[0], d[1], gains(d), 1.0, 100, 1));
+    }
+
+    private static double[] gains(double[][] d) {
+        double[] g = new double[d[0].length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = d[1][i] - d[0][i];
+        }
+        return g;
     }
 
     @Test
