@@ -46,20 +46,7 @@ public final class RouterMetrics {
      */
     public static Result of(double[] weak, double[] strong, double[] score) {
         int n = weak.length;
-        if (strong.length != n || score.length != n) {
-            throw new IllegalArgumentException("weak, strong and score must have the same length: " + n + ", "
-                    + strong.length + ", " + score.length);
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException("no prompts");
-        }
-        double gap = 0;
-        for (int i = 0; i < n; i++) {
-            gap += strong[i] - weak[i];
-        }
-        if (!(gap > 0)) {
-            throw new IllegalArgumentException("the strong model must be better than the weak one on average, gap " + gap / n);
-        }
+        double gap = checkedGap(weak, strong, score);
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -113,7 +100,7 @@ public final class RouterMetrics {
             throw new IllegalArgumentException("need a level in (0, 1) and at least 2 resamples, got " + level + " and "
                     + resamples);
         }
-        of(weak, strong, score); // the same checks: equal lengths, some prompts, a strong model better on average
+        checkedGap(weak, strong, score);
         int n = weak.length;
         SplittableRandom random = new SplittableRandom(seed);
         double[] w = new double[n];
@@ -138,6 +125,29 @@ public final class RouterMetrics {
         int lo = (int) Math.floor(tail * (resamples - 1));
         int hi = (int) Math.ceil((1 - tail) * (resamples - 1));
         return new double[] {apgr[lo], apgr[hi]};
+    }
+
+    /**
+     * The summed quality gap of the strong over the weak model, after checking that the arrays have one equal,
+     * non-zero length and that the gap is positive.
+     */
+    private static double checkedGap(double[] weak, double[] strong, double[] score) {
+        int n = weak.length;
+        if (strong.length != n || score.length != n) {
+            throw new IllegalArgumentException("weak, strong and score must have the same length: " + n + ", "
+                    + strong.length + ", " + score.length);
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("no prompts");
+        }
+        double gap = 0;
+        for (int i = 0; i < n; i++) {
+            gap += strong[i] - weak[i];
+        }
+        if (!(gap > 0)) {
+            throw new IllegalArgumentException("the strong model must be better than the weak one on average, gap " + gap / n);
+        }
+        return gap;
     }
 
     /** The oracle: it knows each prompt's outcomes and sends the largest gains first. */
