@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +42,8 @@ import java.util.zip.GZIPInputStream;
  * <ol>
  *   <li>GPTCache's own benchmark ({@code gptcache_mock_paraphrases.json}): every {@code origin} stored with its own
  *   answer in a real {@link ChronicleSemanticCache}, every {@code similar} looked up; correct hits, wrong hits and
- *   misses at Junction's default policy and at GPTCache's thresholds, beside GPTCache's published rows;</li>
+ *   misses at Junction's default policy and at GPTCache's thresholds, beside GPTCache's published rows, and whether
+ *   any threshold, guard setting and ambiguity margin beats every published row at once (an in-sample bound);</li>
  *   <li>Quora question pairs: precision, recall and wrong-hit rate of the hit decision (similarity at or above the
  *   threshold and the guard passing) on a held-out half, with the threshold calibrated on the other half;</li>
  *   <li>negation pairs (CANNOT, label 1): the share that would be served as hits, with and without the guard.</li>
@@ -80,6 +82,40 @@ public final class CacheEvaluation {
     public record GptCacheRow(String policy, double cosineThreshold, boolean guard, double ambiguityMargin, int correct,
                               int wrong, int misses, int duplicateOriginHits) {
     }
+
+    /**
+     * The GPTCache benchmark's rows (margins 0 and the default) and its goal check.
+     *
+     * @param rows the table's rows: the default policy, then each of GPTCache's thresholds with the guard off and on, at
+     *             margin 0 and at the default margin
+     * @param goal whether any row of the margin sweep reaches the goal
+     */
+    public record GptCacheResult(List<GptCacheRow> rows, GoalCheck goal) {
+    }
+
+    /**
+     * Whether one row beats every GPTCache row at once: more correct hits than its best ({@link #correctToBeat()}) and
+     * fewer wrong hits than its best ({@link #wrongToBeat()}). Searched over every threshold of the table, the guard off
+     * and on, and {@code marginsTried} ambiguity margins from 0 to {@link #MARGIN_SWEEP_MAX} — chosen on the benchmark
+     * itself, so an upper bound on what the hit rule can do on this set, not a policy to ship.
+     *
+     * @param mostCorrectUnderWrongLimit  of the rows with fewer wrong hits than {@code wrongToBeat}, the one with the most
+     *                                    correct hits (null if none)
+     * @param fewestWrongOverCorrectLimit of the rows with more correct hits than {@code correctToBeat}, the one with the
+     *                                    fewest wrong hits (null if none)
+     */
+    public record GoalCheck(int correctToBeat, int wrongToBeat, int marginsTried, GptCacheRow mostCorrectUnderWrongLimit,
+                            GptCacheRow fewestWrongOverCorrectLimit) {
+        /** Whether some row has both more correct hits and fewer wrong hits than every GPTCache row. */
+        public boolean met() {
+            return mostCorrectUnderWrongLimit != null && mostCorrectUnderWrongLimit.correct() > correctToBeat;
+        }
+    }
+
+    /** The ambiguity margins {@link GoalCheck} tries: 0 to this, in steps of {@link #MARGIN_SWEEP_STEP}. */
+    public static final double MARGIN_SWEEP_MAX = 0.03;
+    /** The step of the margin sweep. */
+    public static final double MARGIN_SWEEP_STEP = 0.0025;
 
     /**
      * Where wrong hits come from, before any policy: for how many paraphrases the nearest stored origin (by cosine)
@@ -131,7 +167,7 @@ public final class CacheEvaluation {
 
     /** Everything, printable as a table or JSON. */
     public record Report(String embedderId, double defaultThreshold, NearestOrigin nearestOrigin,
-                         List<GptCacheRow> gptcache, QqpResult qqp, List<NegationRow> negation) {
+                         List<GptCacheRow> gptcache, GoalCheck goal, QqpResult qqp, List<NegationRow> negation) {
 
         public String toTable() {
             StringBuilder b = new StringBuilder();
@@ -153,6 +189,13 @@ public final class CacheEvaluation {
                 b.append(String.format(Locale.ROOT, "%-44s %8s %6s %7s %8d %6d %7d%n",
                         "GPTCache published, similarity " + p[0], "-", "-", "-", (int) p[1], (int) p[2], (int) p[3]));
             }
+            b.append(String.format(Locale.ROOT, "   goal, more than %d correct and fewer than %d wrong in one row: %s%n"
+                    + "   searched over the thresholds above, guard off and on, %d margins 0-%.4f; chosen on this set, the%n"
+                    + "   two best rows below bound what the hit rule can do here, they are not policies%n",
+                    goal.correctToBeat(), goal.wrongToBeat(), goal.met() ? "met" : "not met by any row",
+                    goal.marginsTried(), MARGIN_SWEEP_MAX));
+            bound(b, "most correct with wrong < " + goal.wrongToBeat(), goal.mostCorrectUnderWrongLimit());
+            bound(b, "fewest wrong with correct > " + goal.correctToBeat(), goal.fewestWrongOverCorrectLimit());
             b.append("\n2. Quora question pairs (qqp_pairs.json.gz), threshold calibrated on half A, reported on half B\n");
             b.append(String.format(Locale.ROOT, "   pairs: %d in half A (calibration), %d in half B (report)%n",
                     qqp.calibrationPairs(), qqp.reportPairs()));
@@ -181,6 +224,16 @@ public final class CacheEvaluation {
             return b.toString();
         }
 
+        private static void bound(StringBuilder b, String name, GptCacheRow r) {
+            if (r == null) {
+                b.append(String.format(Locale.ROOT, "%-44s %s%n", name, "none"));
+            } else {
+                b.append(String.format(Locale.ROOT, "%-44s %8.3f %6s %7.4f %8d %6d %7d %9d%n", name, r.cosineThreshold(),
+                        r.guard() ? "on" : "off", r.ambiguityMargin(), r.correct(), r.wrong(), r.misses(),
+                        r.duplicateOriginHits()));
+            }
+        }
+
         private static String fmt(Double d) {
             return d == null ? "unreachable" : String.format(Locale.ROOT, "%.3f", d);
         }
@@ -198,15 +251,14 @@ public final class CacheEvaluation {
                     .append(",\"nearestIsOwn\":").append(nearestOrigin.nearestIsOwn())
                     .append(",\"wrongNearDuplicates\":").append(nearestOrigin.wrongNearDuplicates()).append("},\"rows\":[");
             for (int i = 0; i < gptcache.size(); i++) {
-                GptCacheRow r = gptcache.get(i);
-                b.append(i == 0 ? "" : ",").append("{\"policy\":\"").append(r.policy()).append("\",\"cosineThreshold\":")
-                        .append(num(r.cosineThreshold())).append(",\"guard\":").append(r.guard())
-                        .append(",\"ambiguityMargin\":").append(num(r.ambiguityMargin()))
-                        .append(",\"duplicateOriginHits\":").append(r.duplicateOriginHits())
-                        .append(",\"correct\":").append(r.correct()).append(",\"wrong\":").append(r.wrong())
-                        .append(",\"misses\":").append(r.misses()).append('}');
+                b.append(i == 0 ? "" : ",").append(json(gptcache.get(i)));
             }
-            b.append("],\"published\":[");
+            b.append("],\"goal\":{\"correctToBeat\":").append(goal.correctToBeat()).append(",\"wrongToBeat\":")
+                    .append(goal.wrongToBeat()).append(",\"marginsTried\":").append(goal.marginsTried())
+                    .append(",\"met\":").append(goal.met()).append(",\"mostCorrectUnderWrongLimit\":")
+                    .append(json(goal.mostCorrectUnderWrongLimit())).append(",\"fewestWrongOverCorrectLimit\":")
+                    .append(json(goal.fewestWrongOverCorrectLimit())).append('}');
+            b.append(",\"published\":[");
             for (int i = 0; i < GPTCACHE_PUBLISHED.length; i++) {
                 double[] p = GPTCACHE_PUBLISHED[i];
                 b.append(i == 0 ? "" : ",").append("{\"similarity\":").append(num(p[0])).append(",\"correct\":")
@@ -239,6 +291,16 @@ public final class CacheEvaluation {
             return b.append("]}").toString();
         }
 
+        private static String json(GptCacheRow r) {
+            if (r == null) {
+                return "null";
+            }
+            return "{\"policy\":\"" + r.policy() + "\",\"cosineThreshold\":" + num(r.cosineThreshold()) + ",\"guard\":"
+                    + r.guard() + ",\"ambiguityMargin\":" + num(r.ambiguityMargin()) + ",\"duplicateOriginHits\":"
+                    + r.duplicateOriginHits() + ",\"correct\":" + r.correct() + ",\"wrong\":" + r.wrong()
+                    + ",\"misses\":" + r.misses() + "}";
+        }
+
         private static String json(PairMetrics m) {
             return "{\"threshold\":" + num(m.threshold()) + ",\"guard\":" + m.guard() + ",\"truePositives\":"
                     + m.truePositives() + ",\"falsePositives\":" + m.falsePositives() + ",\"falseNegatives\":"
@@ -263,17 +325,27 @@ public final class CacheEvaluation {
         List<Pair> gptPairs = readGptCache(dataDir.resolve("gptcache_mock_paraphrases.json"));
         Map<String, float[]> gptVectors = embed(embedder, texts(gptPairs), options.threads(), progress);
         NearestOrigin nearest = nearestOrigin(gptPairs, gptVectors);
-        List<GptCacheRow> gptcache = gptCache(embedder, gptPairs, gptVectors, defaultThreshold);
+        GptCacheResult gptcache = gptCache(embedder, gptPairs, gptVectors, defaultThreshold);
         QqpResult qqp = qqp(embedder, readQqp(dataDir.resolve("qqp_pairs.json.gz")), defaultThreshold, options, progress);
         List<NegationRow> negation = negation(embedder, readTsv(dataDir.resolve("cannot_negation_pairs.tsv")),
                 defaultThreshold, options, progress);
-        return new Report(embedder.modelId(), defaultThreshold, nearest, gptcache, qqp, negation);
+        return new Report(embedder.modelId(), defaultThreshold, nearest, gptcache.rows(), gptcache.goal(), qqp, negation);
     }
 
-    /** GPTCache's benchmark through a real cache: each origin stored with its own answer, each paraphrase looked up. */
-    public static List<GptCacheRow> gptCache(Embedder embedder, List<Pair> pairs, Map<String, float[]> vectors,
-                                             double defaultThreshold) {
+    /**
+     * GPTCache's benchmark through a real cache: each origin stored with its own answer, each paraphrase looked up —
+     * with the guard off and on, at every margin of the sweep (a cache per guard and margin), at the default threshold
+     * and at each of GPTCache's.
+     */
+    public static GptCacheResult gptCache(Embedder embedder, List<Pair> pairs, Map<String, float[]> vectors,
+                                          double defaultThreshold) {
         List<GptCacheRow> rows = new ArrayList<>();
+        List<GptCacheRow> sweep = new ArrayList<>();
+        double margin0 = ChronicleCacheConfig.DEFAULT_AMBIGUITY_MARGIN;
+        TreeSet<Double> margins = new TreeSet<>(List.of(margin0));
+        for (int k = 0; k * MARGIN_SWEEP_STEP <= MARGIN_SWEEP_MAX + 1e-9; k++) {
+            margins.add(Math.round(k * MARGIN_SWEEP_STEP * 1e6) / 1e6); // 8 steps give 0.02 exactly, not 0.020000000000000004
+        }
         Path dir;
         try {
             dir = Files.createTempDirectory("junction-eval-cache");
@@ -281,33 +353,37 @@ public final class CacheEvaluation {
             throw new UncheckedIOException(e);
         }
         try {
-            double margin0 = ChronicleCacheConfig.DEFAULT_AMBIGUITY_MARGIN;
-            double[][] variants = {{0, 0}, {0, margin0}, {1, 0}, {1, margin0}};
-            for (double[] variant : variants) {
-                boolean guard = variant[0] == 1;
-                double margin = variant[1];
-                ChronicleCacheConfig config = ChronicleCacheConfig.custom(dir.resolve("gptcache-" + rows.size() + ".dat"))
-                        .maxEntries(pairs.size() * 2L).averageEntryBytes(2048).dimensions(embedder.dimensions())
-                        .embeddingModel(embedder.modelId()).guardEnabled(guard).ambiguityMargin(margin).build();
-                try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config)) {
-                    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-                    for (int i = 0; i < pairs.size(); i++) {
-                        String origin = pairs.get(i).a();
-                        // The exact key is the canonical request's hash: identical origins share one entry.
-                        cache.put(new CacheEntry("origin-" + i, "eval", "gptcache", "exact-" + stableHash(origin), origin,
-                                vectors.get(origin), new ChatResponse("r" + i, "answer " + i, List.of(), FinishReason.STOP,
-                                Usage.of(10, 20), "eval", "eval-model", null), 1.0, 0.001, now,
-                                now.plus(Duration.ofDays(1)), 0));
-                    }
-                    if (guard && margin > 0) {
-                        rows.add(runQueries(cache, pairs, vectors, "Junction default policy", defaultThreshold, guard,
-                                margin, now));
-                    }
-                    for (double[] published : GPTCACHE_PUBLISHED) {
-                        // GPTCache scores L2 distance on unit vectors as (4 - d^2) / 4 = (1 + cos) / 2.
-                        double cosine = 2 * published[0] - 1;
-                        rows.add(runQueries(cache, pairs, vectors, "Junction at GPTCache's " + published[0]
-                                + " (cos = 2s - 1)", cosine, guard, margin, now));
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            for (boolean guard : new boolean[] {false, true}) {
+                for (double margin : margins) {
+                    ChronicleCacheConfig config = ChronicleCacheConfig.custom(dir.resolve("gptcache-" + sweep.size() + ".dat"))
+                            .maxEntries(pairs.size() * 2L).averageEntryBytes(2048).dimensions(embedder.dimensions())
+                            .embeddingModel(embedder.modelId()).guardEnabled(guard).ambiguityMargin(margin).build();
+                    boolean tabled = margin == 0 || margin == margin0;
+                    try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config)) {
+                        for (int i = 0; i < pairs.size(); i++) {
+                            String origin = pairs.get(i).a();
+                            // The exact key is the canonical request's hash: identical origins share one entry.
+                            cache.put(new CacheEntry("origin-" + i, "eval", "gptcache", "exact-" + stableHash(origin),
+                                    origin, vectors.get(origin), new ChatResponse("r" + i, "answer " + i, List.of(),
+                                    FinishReason.STOP, Usage.of(10, 20), "eval", "eval-model", null), 1.0, 0.001, now,
+                                    now.plus(Duration.ofDays(1)), 0));
+                        }
+                        GptCacheRow atDefault = runQueries(cache, pairs, vectors, guard && margin == margin0
+                                ? "Junction default policy" : "Junction default threshold", defaultThreshold, guard, margin, now);
+                        sweep.add(atDefault);
+                        if (guard && margin == margin0) {
+                            rows.add(atDefault);
+                        }
+                        for (double[] published : GPTCACHE_PUBLISHED) {
+                            // GPTCache scores L2 distance on unit vectors as (4 - d^2) / 4 = (1 + cos) / 2.
+                            GptCacheRow row = runQueries(cache, pairs, vectors, "Junction at GPTCache's " + published[0]
+                                    + " (cos = 2s - 1)", 2 * published[0] - 1, guard, margin, now);
+                            sweep.add(row);
+                            if (tabled) {
+                                rows.add(row);
+                            }
+                        }
                     }
                 }
             }
@@ -316,7 +392,30 @@ public final class CacheEvaluation {
         }
         rows.sort(Comparator.comparing(GptCacheRow::policy).reversed().thenComparing(GptCacheRow::guard)
                 .thenComparingDouble(GptCacheRow::ambiguityMargin));
-        return rows;
+        return new GptCacheResult(rows, goalCheck(sweep, margins.size()));
+    }
+
+    /** The best rows of the sweep against GPTCache's best correct and best wrong counts. */
+    static GoalCheck goalCheck(List<GptCacheRow> sweep, int marginsTried) {
+        int correctToBeat = 0;
+        int wrongToBeat = Integer.MAX_VALUE;
+        for (double[] p : GPTCACHE_PUBLISHED) {
+            correctToBeat = Math.max(correctToBeat, (int) p[1]);
+            wrongToBeat = Math.min(wrongToBeat, (int) p[2]);
+        }
+        GptCacheRow mostCorrect = null;
+        GptCacheRow fewestWrong = null;
+        for (GptCacheRow r : sweep) {
+            if (r.wrong() < wrongToBeat && (mostCorrect == null || r.correct() > mostCorrect.correct()
+                    || (r.correct() == mostCorrect.correct() && r.wrong() < mostCorrect.wrong()))) {
+                mostCorrect = r;
+            }
+            if (r.correct() > correctToBeat && (fewestWrong == null || r.wrong() < fewestWrong.wrong()
+                    || (r.wrong() == fewestWrong.wrong() && r.correct() > fewestWrong.correct()))) {
+                fewestWrong = r;
+            }
+        }
+        return new GoalCheck(correctToBeat, wrongToBeat, marginsTried, mostCorrect, fewestWrong);
     }
 
     /** Which origin is nearest each paraphrase by plain cosine, over the distinct origins. */

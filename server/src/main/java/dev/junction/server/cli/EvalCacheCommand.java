@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval-cache", mixinStandardHelpOptions = true,
         description = {
             "Evaluates the semantic cache's hit decision with the local ONNX embedder.",
-            "1. GPTCache's benchmark (999 paraphrase pairs) through a real cache, beside GPTCache's published rows;",
+            "1. GPTCache's benchmark (999 paraphrase pairs) through a real cache, beside GPTCache's published rows,",
+            "   and whether any threshold, guard setting and ambiguity margin beats every published row at once;",
             "2. Quora pairs: precision, recall, wrong-hit rate on half B, threshold calibrated on half A;",
             "3. negation pairs: share served as hits with and without the guard."
         })
