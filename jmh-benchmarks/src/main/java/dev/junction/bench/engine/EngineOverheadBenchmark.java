@@ -30,19 +30,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * The engine's whole overhead per request: {@link Junction#complete} with an instant in-process provider (a
  * completed future, whose request check is the real plugin client's), caching off and no embedder, over the
- * LiteLLM-derived catalog of at least 200 models. Covers
- * normalize, interceptors (none), assess (the built-in catalog-score predictor), select, dispatch (circuit permits, attempt bookkeeping), record (live
- * statistics, budget ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the
- * same instant provider directly.
+ * LiteLLM-derived catalog of at least 200 models. Covers normalize, interceptors (none), assess (the built-in
+ * catalog-score predictor), select, dispatch (circuit permits, attempt bookkeeping), record (live statistics, budget
+ * ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the same instant provider
+ * directly.
+ *
+ * <p>Measurement iterations last 5 s, as in {@code RouterBenchmark}: JMH's work between iterations lands in the
+ * samples next to it, so short iterations inflate the p99 of a microsecond operation.
  *
  * <p>Run (from the repo root): {@code java -jar jmh-benchmarks/target/benchmarks.jar EngineOverheadBenchmark -f 1
- * -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff jmh-result-engine-overhead.json}
+ * -wi 3 -w 1s -i 5 -r 5s -prof gc -rf json -rff jmh-result-engine-overhead.json}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class EngineOverheadBenchmark {
     private Junction junction;
