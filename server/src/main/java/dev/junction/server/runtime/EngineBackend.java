@@ -17,6 +17,7 @@ import dev.junction.spi.ModelDescriptor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,13 +41,14 @@ public final class EngineBackend implements GatewayBackend {
      * @param junction the engine
      * @param embedder the embedder the engine uses, or null
      * @param owned    what to close after the engine, in order
-     * @param facts    what {@code /healthz} reports besides the provider list (cache file, embedder)
+     * @param facts    what {@code /healthz} reports besides the provider list (cache file, embedder; a null value
+     *                 says there is none)
      */
     public EngineBackend(Junction junction, Embedder embedder, List<AutoCloseable> owned, Map<String, Object> facts) {
         this.junction = junction;
         this.embedder = embedder;
         this.owned = List.copyOf(owned);
-        this.facts = Map.copyOf(facts);
+        this.facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts)); // Map.copyOf refuses null values
     }
 
     /** The engine behind this backend. */
