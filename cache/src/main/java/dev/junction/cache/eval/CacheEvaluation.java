@@ -344,7 +344,8 @@ public final class CacheEvaluation {
         double margin0 = ChronicleCacheConfig.DEFAULT_AMBIGUITY_MARGIN;
         TreeSet<Double> margins = new TreeSet<>(List.of(margin0));
         for (int k = 0; k * MARGIN_SWEEP_STEP <= MARGIN_SWEEP_MAX + 1e-9; k++) {
-            margins.add(Math.round(k * MARGIN_SWEEP_STEP * 1e6) / 1e6); // 8 steps give 0.02 exactly, not 0.020000000000000004
+            // Rounded, so that 8 steps are the default's 0.02 and not 0.020000000000000004.
+            margins.add(Math.round(k * MARGIN_SWEEP_STEP * 1e6) / 1e6);
         }
         Path dir;
         try {
