@@ -84,7 +84,11 @@ public final class GatewayServer implements AutoCloseable {
                 .description("Streams ended because the client went away").register(registry);
     }
 
-    /** Hands every tenant's budget to the engine, binds the listener and starts serving; returns this server. */
+    /**
+     * Hands every tenant's budget to the engine, binds the listener and starts serving; returns this server.
+     *
+     * @throws IllegalStateException when the listener cannot bind (port in use, host not local)
+     */
     public GatewayServer start() {
         for (Tenant t : auth.tenants()) {
             if (Double.isFinite(t.budgetUsd())) {
@@ -108,6 +112,13 @@ public final class GatewayServer implements AutoCloseable {
                 .routing(this::routes)
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            // Helidon logs a failed bind and returns a server that never serves: say so instead of waiting forever.
+            server.stop();
+            server = null;
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port()
+                    + ": the port is in use or the host is not an address of this machine");
+        }
         return this;
     }
 

@@ -94,6 +94,19 @@ class GatewayServerTest {
         }
     }
 
+    @Test
+    void aPortInUseFailsAtStartNamingThePort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            GatewayServer clash = new GatewayServer(backend, new TenantAuthenticator(Map.of()),
+                    GatewayOptions.DEFAULTS.withPort(taken.getLocalPort()),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    clash::start);
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            clash.close();
+        }
+    }
+
     private static final String HELLO = """
             {"model":"junction/auto","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hello"}]}""";
 
