@@ -13,9 +13,12 @@ import net.openhft.chronicle.map.ChronicleMap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -58,7 +61,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * entries exactly (same entry ids, checksum intact) and rebuilds from the entries otherwise — after a crash, for
  * a scan-mode namespace, or when the saved graph is missing, corrupt or stale — then deletes the saved graphs. Hit
  * counts are counted in memory and written back on {@link #close()} (a crash loses the counts since the last open,
- * never an entry). One process at a time may use a file.
+ * never an entry). One cache at a time may use a file: a second open, from another process or this one, is refused
+ * while the first holds the lock on {@code <file>.lock} (released at close, or by the OS when its process dies).
  *
  * <p>Thread-safe. Owns a memory-mapped file: close it; calls after close throw {@link IllegalStateException}.
  */
@@ -76,6 +80,8 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
 
     private final ChronicleCacheConfig config;
     private final ChronicleMap<String, byte[]> map;
+    /** Holds the exclusive lock on {@code <file>.lock} while this cache is open; closing it releases the lock. */
+    private final FileChannel lock;
     private final PromptGuard guard = PromptGuard.standard();
     private final VectorIndex.Settings indexSettings;
     private final ConcurrentHashMap<String, Meta> byKey = new ConcurrentHashMap<>();
@@ -132,9 +138,10 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         }
     }
 
-    private ChronicleSemanticCache(ChronicleCacheConfig config, ChronicleMap<String, byte[]> map) {
+    private ChronicleSemanticCache(ChronicleCacheConfig config, ChronicleMap<String, byte[]> map, FileChannel lock) {
         this.config = config;
         this.map = map;
+        this.lock = lock;
         this.indexSettings = VectorIndex.Settings.of(config.dimensions()).withGraphThreshold(config.graphThreshold());
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
@@ -146,14 +153,20 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         if (Files.exists(config.file())) {
             throw new IllegalStateException("cache file " + config.file() + " already exists; open it instead");
         }
+        FileChannel lock = null;
         try {
             Path parent = config.file().toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new ChronicleSemanticCache(config, builder(config).createPersistedTo(config.file().toFile()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create cache file " + config.file(), e);
+            lock = lock(config.file());
+            return new ChronicleSemanticCache(config, builder(config).createPersistedTo(config.file().toFile()), lock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lock);
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UncheckedIOException("cannot create cache file " + config.file(), (IOException) e);
         }
     }
 
@@ -165,13 +178,18 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         if (!Files.exists(config.file())) {
             throw new IllegalStateException("cache file " + config.file() + " does not exist; create it first");
         }
+        FileChannel lock = lock(config.file());
         ChronicleMap<String, byte[]> map;
         try {
             map = builder(config).recoverPersistedTo(config.file().toFile(), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open cache file " + config.file(), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lock);
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UncheckedIOException("cannot open cache file " + config.file(), (IOException) e);
         }
-        ChronicleSemanticCache cache = new ChronicleSemanticCache(config, map);
+        ChronicleSemanticCache cache = new ChronicleSemanticCache(config, map, lock);
         try {
             cache.load();
         } catch (RuntimeException e) {
@@ -184,6 +202,44 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     /** {@link #open} when the file exists, else {@link #create}. */
     public static ChronicleSemanticCache openOrCreate(ChronicleCacheConfig config) {
         return Files.exists(config.file()) ? open(config) : create(config);
+    }
+
+    /**
+     * Takes the exclusive lock on {@code <file>.lock}, so that a second process (or a second cache in this one) is
+     * refused instead of reading the file while it changes: Chronicle would take it for a crashed user's file and
+     * "recover" it under the first user's feet. The OS releases the lock when the holder dies, even by SIGKILL.
+     */
+    private static FileChannel lock(Path file) {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the lock file " + lockFile, e);
+        }
+        try {
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by another cache in this JVM: refused below
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock " + lockFile, e);
+        }
+        closeQuietly(channel);
+        throw new IllegalStateException("cache file " + file + " is in use by another process, or by another open cache "
+                + "in this one (its lock " + lockFile + " is held)");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing releases the lock; nothing else to do
+            }
+        }
     }
 
     private static net.openhft.chronicle.map.ChronicleMapBuilder<String, byte[]> builder(ChronicleCacheConfig config) {
@@ -600,7 +656,11 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 indexBuildPool.shutdownNow();
                 byKey.clear();
                 byId.clear();
-                map.close();
+                try {
+                    map.close();
+                } finally {
+                    closeQuietly(lock);
+                }
             }
         } finally {
             lifecycle.writeLock().unlock();

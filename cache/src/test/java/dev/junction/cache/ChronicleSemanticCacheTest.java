@@ -34,6 +34,21 @@ class ChronicleSemanticCacheTest {
     }
 
     @Test
+    void aFileIsUsedByOneOpenCacheAtATime() {
+        ChronicleCacheConfig config = config(dir.resolve("cache.dat")).build();
+        try (ChronicleSemanticCache first = ChronicleSemanticCache.create(config)) {
+            first.put(entry("e1", "acme", "ns", "kept", unit(1)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChronicleSemanticCache.open(config));
+            assertTrue(e.getMessage().contains("cache.dat is in use"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> ChronicleSemanticCache.openOrCreate(config));
+            assertTrue(first.lookupExact(exact("acme", "ns", "kept")).isPresent(), "the refused open left the file alone");
+        }
+        try (ChronicleSemanticCache again = ChronicleSemanticCache.open(config)) {
+            assertTrue(again.lookupExact(exact("acme", "ns", "kept")).isPresent(), "closing released the lock");
+        }
+    }
+
+    @Test
     void exactTierReturnsTheWholeStoredEntry() {
         try (ChronicleSemanticCache cache = create()) {
             CacheEntry stored = entry("e1", "acme", "ns", "What is the capital of France?", unit(1));

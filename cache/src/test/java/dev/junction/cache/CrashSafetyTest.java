@@ -17,9 +17,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A real child JVM writes entries and is killed with SIGKILL mid-write; every completed put survives. */
+/**
+ * A real child JVM writes entries and is killed with SIGKILL mid-write; every completed put survives. While it lives,
+ * this process cannot open the file.
+ */
 class CrashSafetyTest {
     @TempDir
     Path dir;
@@ -52,9 +56,17 @@ class CrashSafetyTest {
         Process child = new ProcessBuilder(command).redirectError(dir.resolve("child.err").toFile()).start();
         int lastCompleted = -1;
         boolean killed = false;
+        boolean refusedWhileAlive = false;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                if (line.equals("READY")) {
+                    // While the child writes, another process must not open the file (Chronicle would "recover" it).
+                    IllegalStateException refused = assertThrows(IllegalStateException.class,
+                            () -> ChronicleSemanticCache.open(config(file)));
+                    assertTrue(refused.getMessage().contains("is in use by another process"), refused.getMessage());
+                    refusedWhileAlive = true;
+                }
                 if (line.startsWith("PUT ")) {
                     lastCompleted = Integer.parseInt(line.substring(4));
                     if (lastCompleted == 1500 && !killed) {
@@ -68,6 +80,7 @@ class CrashSafetyTest {
             child.waitFor(30, TimeUnit.SECONDS);
         }
         assertTrue(killed, "child died before 1500 puts; see " + dir.resolve("child.err"));
+        assertTrue(refusedWhileAlive, "the child said READY");
         assertEquals(137, child.exitValue(), "killed by SIGKILL (128 + 9)");
         assertTrue(lastCompleted >= 1500);
 
