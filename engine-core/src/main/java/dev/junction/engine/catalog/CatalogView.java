@@ -15,6 +15,7 @@ import dev.junction.spi.TaskCategory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -177,8 +178,7 @@ public final class CatalogView {
                 throw new InvalidCatalogException(where + ": bad circuit state: " + e.getMessage(), e);
             }
         }
-        String loadedAt = root.path("loadedAt").asText(null);
-        return new LiveMatrix(root.path("version").asLong(), loadedAt == null ? null : Instant.parse(loadedAt), rows);
+        return new LiveMatrix(root.path("version").asLong(), instant(root, "loadedAt", origin), rows);
     }
 
     /**
@@ -222,8 +222,18 @@ public final class CatalogView {
                 throw new InvalidCatalogException(where + " (" + id + "): " + e.getMessage(), e);
             }
         }
-        String loadedAt = root.path("loaded_at").asText(null);
-        return new LiveMatrix(root.path("version").asLong(), loadedAt == null ? null : Instant.parse(loadedAt), rows);
+        return new LiveMatrix(root.path("version").asLong(), instant(root, "loaded_at", origin), rows);
+    }
+
+    /** An ISO-8601 instant field, or null when absent. */
+    private static Instant instant(JsonNode root, String field, String origin) throws InvalidCatalogException {
+        String text = root.path(field).asText(null);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidCatalogException(origin + ": \"" + field + "\" must be an ISO-8601 instant such as "
+                    + "2026-01-01T00:00:00Z, was '" + text + "'", e);
+        }
     }
 
     private static void putMillis(ObjectNode node, String field, Duration d) {

@@ -74,4 +74,21 @@ class CatalogViewTest {
         assertEquals(CircuitState.OPEN, row.modelCircuit());
         assertTrue(CatalogView.table(m.models()).contains("provider closed, model open"));
     }
+
+    @Test
+    void aBadLoadTimeIsNamedWithItsField() {
+        InvalidCatalogException own = org.junit.jupiter.api.Assertions.assertThrows(InvalidCatalogException.class,
+                () -> CatalogView.fromJson("""
+                        {"format": "junction-live-matrix", "loadedAt": "yesterday", "models": []}"""
+                        .getBytes(StandardCharsets.UTF_8), "m.json"));
+        assertTrue(own.getMessage().startsWith("m.json: \"loadedAt\" must be an ISO-8601 instant")
+                && own.getMessage().endsWith("was 'yesterday'"), own.getMessage());
+        InvalidCatalogException gateway = org.junit.jupiter.api.Assertions.assertThrows(InvalidCatalogException.class,
+                () -> CatalogView.fromJson("""
+                        {"loaded_at": "11/21/2026", "models": [{"model": "openai/gpt-5-mini", "context_window": 272000,
+                          "input_usd_per_million": 0.25, "output_usd_per_million": 2.0}]}"""
+                        .getBytes(StandardCharsets.UTF_8), "gateway"));
+        assertTrue(gateway.getMessage().contains("\"loaded_at\"") && gateway.getMessage().contains("'11/21/2026'"),
+                gateway.getMessage());
+    }
 }

@@ -1,5 +1,12 @@
 package dev.junction.server.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.DateTimeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,7 +48,51 @@ public final class JunctionCli implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int execute(String... args) {
-        return new CommandLine(new JunctionCli()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line, with a command's failure printed as one line (see {@link #DEBUG_PROPERTY}). */
+    static CommandLine commandLine() {
+        return new CommandLine(new JunctionCli()).setExecutionExceptionHandler(JunctionCli::failed);
+    }
+
+    /** Set this system property to {@code true} to see the stack trace behind a command's one-line error. */
+    public static final String DEBUG_PROPERTY = "junction.debug";
+
+    /**
+     * A command that threw: one line naming the problem instead of picocli's stack trace. Exit 2 for what the user's
+     * input or machine causes (a missing or unreadable file, a bad value, a port in use), 1 for anything else.
+     */
+    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        boolean input = e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof DateTimeException;
+        boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+        PrintWriter err = command.getErr();
+        err.println("junction " + command.getCommandName() + ": " + (input ? "" : "internal error: ") + describe(e)
+                + (input || debug ? "" : " (-D" + DEBUG_PROPERTY + "=true shows the stack trace)"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return input ? 2 : 1;
+    }
+
+    /** The exception's message and its causes', each once; a file exception says which file. */
+    static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = switch (t) {
+                case NoSuchFileException f -> "no such file: " + f.getFile();
+                case AccessDeniedException f -> "permission denied: " + f.getFile();
+                case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
+                default -> t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            };
+            if (!b.toString().contains(m)) {
+                b.append(b.isEmpty() ? "" : ": ").append(m);
+            }
+        }
+        return b.toString();
     }
 
     @Override
