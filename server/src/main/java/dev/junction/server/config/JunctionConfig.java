@@ -28,8 +28,28 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
         server = server == null ? Server.DEFAULTS : server;
         dataDir = dataDir == null ? DEFAULT_DATA_DIR : dataDir;
         cache = cache == null ? Cache.DEFAULTS : cache;
-        providers = providers == null ? null : List.copyOf(providers);
-        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        providers = providers == null ? null : entries(providers, "providers");
+        tenants = tenants == null ? List.of() : entries(tenants, "tenants");
+    }
+
+    /** A copy of a list from the file; an empty entry ({@code - } or {@code ~}) is named instead of failing later. */
+    private static <T> List<T> entries(List<T> list, String key) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new IllegalArgumentException(key + "[" + i + "] is empty");
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    /** A copy of a map from the file; a key without a value is named instead of failing later. */
+    private static Map<String, String> values(Map<String, String> map, String key) {
+        map.forEach((k, v) -> {
+            if (v == null) {
+                throw new IllegalArgumentException(key + "." + k + " has no value");
+            }
+        });
+        return Map.copyOf(map);
     }
 
     /**
@@ -101,8 +121,8 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
             if (budgetUsd != null && !(budgetUsd > 0)) {
                 throw new IllegalArgumentException("budget_usd must be > 0, was " + budgetUsd);
             }
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
-            options = options == null ? Map.of() : Map.copyOf(options);
+            headers = headers == null ? Map.of() : values(headers, "provider " + id + ": headers");
+            options = options == null ? Map.of() : values(options, "provider " + id + ": options");
         }
     }
 
@@ -122,7 +142,7 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
             if (id == null || id.isBlank()) {
                 throw new IllegalArgumentException("a tenant needs an id");
             }
-            keys = keys == null ? List.of() : List.copyOf(keys);
+            keys = keys == null ? List.of() : entries(keys, "tenant " + id + ": keys");
             if (keys.isEmpty() && keyEnv == null) {
                 throw new IllegalArgumentException("tenant " + id + " needs keys or key_env");
             }

@@ -112,6 +112,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyListEntryOrValueIsNamed() throws Exception {
+        ConfigException provider = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("p.yaml", """
+                providers:
+                  - ~
+                """)));
+        assertTrue(provider.getMessage().contains("providers[0] is empty"), provider.getMessage());
+        ConfigException key = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("k.yaml", """
+                tenants:
+                  - id: acme
+                    keys: [jk-1, ~]
+                """)));
+        assertTrue(key.getMessage().contains("tenant acme: keys[1] is empty"), key.getMessage());
+        ConfigException header = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("h.yaml", """
+                providers:
+                  - id: openai
+                    headers: {X-Foo: }
+                """)));
+        assertTrue(header.getMessage().contains("provider openai: headers.X-Foo has no value"), header.getMessage());
+    }
+
+    @Test
     void brokenSyntaxFailsWithItsLocation() throws Exception {
         Path f = write("bad.yaml", "server: {port: 8080\ntenants: [\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
