@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval-router", mixinStandardHelpOptions = true,
         description = {
             "Evaluates the router on held-out data.",
-            "With --data: RouteLLM's APGR, CPT(50%) and CPT(80%) on MMLU and GSM8K (5-fold CV by prompt hash) and "
+            "With --data: RouteLLM's APGR, CPT(50%%) and CPT(80%%) on MMLU and GSM8K (5-fold CV by prompt hash) and "
                     + "MT-Bench (out of distribution), beside random, oracle and RouteLLM's best published router.",
-            "With --test: cost of the cheapest routing policy reaching 80/90/95/100% of the best single model's "
+            "With --test: cost of the cheapest routing policy reaching 80/90/95/100%% of the best single model's "
                     + "quality on a RouterBench-style wide CSV (weights from the training module's Calibrate)."
         })
 public final class EvalRouterCommand implements Callable<Integer> {

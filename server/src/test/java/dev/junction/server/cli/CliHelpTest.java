@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --help} works on the root command and on every subcommand, and explains it. */
@@ -25,8 +26,19 @@ class CliHelpTest {
             StringWriter out = new StringWriter();
             CommandLine cmd = new CommandLine(new JunctionCli());
             cmd.setOut(new PrintWriter(out));
-            int code = cmd.execute(e.getKey(), "--help");
+            java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream stderr = System.err;
+            int code;
+            System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                code = cmd.execute(e.getKey(), "--help");
+            } finally {
+                System.setErr(stderr);
+            }
             assertEquals(0, code, e.getKey() + " --help exits 0");
+            // A bare '%' in a description makes picocli warn and print the text unformatted.
+            assertFalse(warnings.toString(java.nio.charset.StandardCharsets.UTF_8).contains("picocli WARN"),
+                    e.getKey() + ": " + warnings);
             String text = out.toString();
             assertTrue(text.contains("Usage: junction " + e.getKey()), e.getKey() + ": " + text);
             assertTrue(text.length() > 200, e.getKey() + " --help explains the command: " + text);
