@@ -13,6 +13,13 @@ import java.util.Objects;
 public record CachePolicy(Mode mode, Double threshold, Duration ttl) {
     /** Default TTL of stored answers: 24 hours. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+    /**
+     * The longest TTL a request may ask for: 100 years. Longer ones would overflow the expiry instant, and the answer
+     * would silently not be stored.
+     */
+    public static final Duration MAX_TTL = Duration.ofDays(36_500);
+
     /** No caching. */
     public static final CachePolicy OFF = new CachePolicy(Mode.OFF, null, DEFAULT_TTL);
     /** Exact matches only. */
@@ -26,8 +33,9 @@ public record CachePolicy(Mode mode, Double threshold, Duration ttl) {
             throw new IllegalArgumentException("cache threshold must be in (0, 1], was " + threshold);
         }
         ttl = ttl == null ? DEFAULT_TTL : ttl;
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("cache TTL must be positive, was " + ttl);
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("cache TTL must be positive and at most " + MAX_TTL.toDays()
+                    + " days, was " + ttl);
         }
     }
 

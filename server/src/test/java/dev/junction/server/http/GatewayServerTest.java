@@ -227,6 +227,13 @@ class GatewayServerTest {
                 "intent.speed");
         assertOpenAiError(post("/v1/chat/completions", HELLO.replace("}]}", "}],\"intent\":{\"min_quality\":3}}")),
                 400, "intent");
+        // Past 100 years the expiry instant overflows and the answer would silently not be stored.
+        HttpResponse<String> ttl = post("/v1/chat/completions", HELLO.replace("}]}",
+                "}],\"intent\":{\"cache_ttl_seconds\":9223372036854775807}}"));
+        assertOpenAiError(ttl, 400, "intent.cache_ttl_seconds");
+        assertTrue(ttl.body().contains("at most 36500 days"), ttl.body());
+        assertEquals(200, post("/v1/chat/completions", HELLO.replace("}]}",
+                "}],\"intent\":{\"cache_ttl_seconds\":3153600000}}")).statusCode(), "100 years is allowed");
     }
 
     @Test
