@@ -26,6 +26,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(minQuality >= 0 && minQuality <= 1)) { // before the simulators and the model start
+            throw new IllegalArgumentException("--min-quality must be in [0, 1], was " + minQuality);
+        }
         Demo.Result r = new Demo(System.out, seed, minQuality).run();
         return r.answered() > 0 && r.failed() * 10 < r.requests() ? 0 : 1;
     }

@@ -46,6 +46,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBadDemoQualityIsRefusedBeforeTheSimulatorsStart() {
+        Run r = run("demo", "--min-quality", "5");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("junction demo: --min-quality must be in [0, 1], was 5.0", r.err().strip());
+    }
+
+    @Test
     void describeFollowsTheCausesAndSaysEachOnce() {
         assertEquals("cannot read data.json: no such file: data.json", JunctionCli.describe(
                 new UncheckedIOException("cannot read data.json", new NoSuchFileException("data.json"))));
