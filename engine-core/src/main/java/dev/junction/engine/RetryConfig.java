@@ -29,6 +29,8 @@ public record RetryConfig(int maxAttemptsPerCandidate, Duration initialBackoff, 
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
     /** Default jitter: ±20 %. */
     public static final double DEFAULT_JITTER = 0.2;
+    /** The longest pause this config may ask for: a day (a request's latency budget ends long before). */
+    public static final Duration MAX_WAIT = Duration.ofDays(1);
     /** Default longest Retry-After waited out: 30 s. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
@@ -53,6 +55,10 @@ public record RetryConfig(int maxAttemptsPerCandidate, Duration initialBackoff, 
         }
         if (maxRetryAfter.isNegative()) {
             throw new IllegalArgumentException("maxRetryAfter must be >= 0, was " + maxRetryAfter);
+        }
+        if (maxBackoff.compareTo(MAX_WAIT) > 0 || maxRetryAfter.compareTo(MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("maxBackoff and maxRetryAfter must be at most " + MAX_WAIT + ", were "
+                    + maxBackoff + " and " + maxRetryAfter);
         }
     }
 

@@ -58,6 +58,23 @@ class DispatchTest {
     }
 
     @Test
+    void aRetryAfterCenturiesAheadCoolsTheProviderDownForADayAndTheCallStillEnds() {
+        // An HTTP-date Retry-After far in the future once overflowed toNanos() and left the call pending forever.
+        FakeProviderClient a = bed.provider("a").script("m1", rateLimited(Duration.ofDays(365_000)), ok(Duration.ZERO));
+        try (Junction j = bed.builder(first, second).retry(noJitter).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), cheapest).decision();
+            assertEquals(List.of("a/m1 FAILED RATE_LIMITED", "b/m2 SUCCEEDED"), attempts(d));
+            bed.scheduler.advance(Duration.ofHours(23));
+            assertEquals("b/m2", bed.complete(j, TestBed.hello(), cheapest).decision().chosen().modelId());
+            bed.scheduler.advance(Duration.ofHours(2));
+            assertEquals("a/m1", bed.complete(j, TestBed.hello(), cheapest).decision().chosen().modelId());
+            assertEquals(2, a.calls().size());
+        }
+        assertThrows(IllegalArgumentException.class, () -> RetryConfig.custom().initialBackoff(Duration.ofDays(1))
+                .maxBackoff(Duration.ofDays(300 * 365)).build());
+    }
+
+    @Test
     void waitsOutRetryAfterWhenNoOtherCandidateIsLeft() {
         FakeProviderClient a = bed.provider("a").script("m1", rateLimited(Duration.ofSeconds(2)), ok(Duration.ZERO));
         try (Junction j = bed.builder(first).retry(noJitter).build()) {

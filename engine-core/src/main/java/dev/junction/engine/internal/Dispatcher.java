@@ -124,6 +124,15 @@ public final class Dispatcher {
                 "provider client failed: " + t, t);
     }
 
+    /** The longest a provider's Retry-After cools it down: a day. A longer one (a date far ahead) would overflow. */
+    static final Duration MAX_COOL_DOWN = Duration.ofDays(1);
+
+    /** How long a provider's Retry-After cools it down, in nanoseconds, at most {@link #MAX_COOL_DOWN}. */
+    static long coolDownNanos(ProviderException pe) {
+        Duration d = pe.retryAfter();
+        return (d.compareTo(MAX_COOL_DOWN) > 0 ? MAX_COOL_DOWN : d).toNanos();
+    }
+
     /** Kinds after which another provider may still succeed even though this one will not. */
     static boolean failsOver(ProviderException pe) {
         return pe.retryable() || pe.kind() == ErrorKind.AUTHENTICATION
@@ -328,7 +337,15 @@ public final class Dispatcher {
                 if (r.finished) {
                     return;
                 }
-                finish(r, resp, err == null ? null : classify(err, entries[r.index]));
+                try {
+                    finish(r, resp, err == null ? null : classify(err, entries[r.index]));
+                } catch (RuntimeException bug) {
+                    // The attempt's timers are cancelled by now: fail the call rather than leave it pending forever.
+                    if (!done) {
+                        fail();
+                    }
+                    throw bug;
+                }
             }
         }
 
@@ -368,7 +385,7 @@ public final class Dispatcher {
                 return;
             }
             if (error.retryAfter() != null) {
-                d.health.coolDown(e.provider, now + error.retryAfter().toNanos());
+                d.health.coolDown(e.provider, now + coolDownNanos(error));
             }
             if (pending > 0) {
                 return;

@@ -438,7 +438,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             return;
         }
         if (error.retryAfter() != null) {
-            d.health.coolDown(e.provider, now + error.retryAfter().toNanos());
+            d.health.coolDown(e.provider, now + Dispatcher.coolDownNanos(error));
         }
         if (!live.isEmpty()) {
             return;             // a hedged attempt is still racing: it decides what happens next
