@@ -200,8 +200,9 @@ public final class ChronicleCacheConfig {
 
         /** The longest an entry is served; default {@link #DEFAULT_MAX_TTL}. */
         public Builder maxTtl(Duration maxTtl) {
-            if (maxTtl == null || maxTtl.isNegative() || maxTtl.isZero()) {
-                throw new IllegalArgumentException("maxTtl must be positive, was " + maxTtl);
+            if (maxTtl == null || maxTtl.isNegative() || maxTtl.isZero() || maxTtl.toDays() > 36_500) {
+                // Longer ones overflow createdAt + maxTtl, and every put would fail.
+                throw new IllegalArgumentException("maxTtl must be positive and at most 36500 days, was " + maxTtl);
             }
             this.maxTtl = maxTtl;
             return this;

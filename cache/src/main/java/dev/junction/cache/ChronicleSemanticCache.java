@@ -408,7 +408,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             List<VectorIndex.Neighbor<Meta>> neighbors = index.search(embedding, config.candidates());
             for (int i = 0; i < neighbors.size(); i++) {
                 VectorIndex.Neighbor<Meta> n = neighbors.get(i);
-                if (n.similarity() < threshold) {
+                if (!(n.similarity() >= threshold)) { // NaN (a NaN query vector or threshold) is a miss
                     break;
                 }
                 Meta m = n.payload();
@@ -473,6 +473,16 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         if (embedding != null && embedding.length != config.dimensions()) {
             throw new IllegalArgumentException("embedding has " + embedding.length + " dimensions, the cache "
                     + config.dimensions());
+        }
+        if (embedding != null) {
+            // Similarity is a dot product: a NaN or non-unit vector would be "similar" to every query.
+            double norm2 = 0;
+            for (float x : embedding) {
+                norm2 += (double) x * x;
+            }
+            if (!(Math.abs(norm2 - 1) <= 1e-2)) {
+                throw new IllegalArgumentException("embedding must be a finite unit vector, its squared norm is " + norm2);
+            }
         }
         if (!(entry.modelQuality() >= 0 && entry.modelQuality() <= 1)) {
             throw new IllegalArgumentException("modelQuality must be in [0, 1], was " + entry.modelQuality());

@@ -300,4 +300,25 @@ class ChronicleSemanticCacheTest {
             assertThrows(IllegalArgumentException.class, () -> cache.put(entry("x", "a", "b", "c", new float[3])));
         }
     }
+
+    @Test
+    void aNanOrNonUnitVectorIsRefusedAndANanQueryMisses() {
+        try (ChronicleSemanticCache cache = create()) {
+            float[] nan = unit(3);
+            nan[0] = Float.NaN;
+            float[] long10 = unit(4);
+            for (int i = 0; i < long10.length; i++) {
+                long10[i] *= 10;
+            }
+            // A dot product with either would have made it "similar" to every query (NaN passed "< threshold").
+            assertThrows(IllegalArgumentException.class, () -> cache.put(entry("n", "acme", "ns", "nan", nan)));
+            assertThrows(IllegalArgumentException.class, () -> cache.put(entry("l", "acme", "ns", "long", long10)));
+            cache.put(entry("e1", "acme", "ns", "kept", unit(1)));
+            assertTrue(cache.lookupSimilar(similar("acme", "ns", "kept", unit(1))).isPresent());
+            assertTrue(cache.lookupSimilar(similar("acme", "ns", "other", nan)).isEmpty());
+            assertTrue(cache.lookupSimilar(new CacheQuery("acme", "ns", "exact-q", "kept", unit(1), Double.NaN, 0.0,
+                    T0.plusSeconds(1))).isEmpty(), "a NaN threshold is a miss");
+        }
+        assertThrows(IllegalArgumentException.class, () -> config(dir.resolve("y")).maxTtl(Duration.ofDays(40_000)));
+    }
 }
