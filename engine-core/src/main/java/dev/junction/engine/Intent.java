@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.spi.Capability;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -39,6 +40,12 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
                      Set<String> deniedProviders, Set<String> allowedModels, Set<String> deniedModels, String region,
                      boolean zeroDataRetention, boolean allowDegrade, CachePolicy cachePolicy, Duration hedgeAfter) {
 
+    /**
+     * The longest latency budget or hedge delay an intent may state: 100 years. Longer ones overflow the engine's
+     * nanosecond deadlines.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     /** Default cost cap: 1 US dollar per request. */
     public static final double DEFAULT_MAX_COST_USD = 1.0;
     /** Default latency budget: 60 seconds. */
@@ -55,8 +62,9 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
             throw new IllegalArgumentException("maxCostUsd must be > 0, was " + maxCostUsd);
         }
         Objects.requireNonNull(latencyBudget, "latencyBudget");
-        if (latencyBudget.isNegative() || latencyBudget.isZero()) {
-            throw new IllegalArgumentException("latencyBudget must be positive, was " + latencyBudget);
+        if (latencyBudget.isNegative() || latencyBudget.isZero() || latencyBudget.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("latencyBudget must be positive and at most " + MAX_DURATION.toDays()
+                    + " days, was " + latencyBudget);
         }
         if (timeToFirstTokenBudget != null
                 && (timeToFirstTokenBudget.isNegative() || timeToFirstTokenBudget.isZero()
@@ -75,8 +83,9 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
         allowedModels = allowedModels == null ? Set.of() : Set.copyOf(allowedModels);
         deniedModels = deniedModels == null ? Set.of() : Set.copyOf(deniedModels);
         cachePolicy = cachePolicy == null ? CachePolicy.SEMANTIC : cachePolicy;
-        if (hedgeAfter != null && hedgeAfter.isNegative()) {
-            throw new IllegalArgumentException("hedgeAfter must be >= 0, was " + hedgeAfter);
+        if (hedgeAfter != null && (hedgeAfter.isNegative() || hedgeAfter.compareTo(MAX_DURATION) > 0)) {
+            throw new IllegalArgumentException("hedgeAfter must be >= 0 and at most " + MAX_DURATION.toDays()
+                    + " days, was " + hedgeAfter);
         }
     }
 
@@ -154,7 +163,7 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
         public Builder require(Capability... capabilities) {
             EnumSet<Capability> set = requiredCapabilities.isEmpty() ? EnumSet.noneOf(Capability.class)
                     : EnumSet.copyOf(requiredCapabilities);
-            set.addAll(Set.of(capabilities));
+            set.addAll(Arrays.asList(capabilities)); // Set.of refuses a repeated capability
             this.requiredCapabilities = set;
             return this;
         }

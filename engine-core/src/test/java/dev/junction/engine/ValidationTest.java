@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeClock;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.FakeScheduler;
+import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ProviderClient;
 import dev.junction.spi.ProviderConfig;
@@ -37,6 +38,15 @@ class ValidationTest {
                 .timeToFirstTokenBudget(Duration.ofSeconds(2)).build(), "timeToFirstTokenBudget", "PT2S");
         assertRejectedNaming(() -> Intent.builder().hedgeAfter(Duration.ofMillis(-5)).build(), "hedgeAfter", "PT-0.005S");
         assertRejectedNaming(() -> CachePolicy.semantic(1.5, null), "threshold", "1.5");
+        // Past 100 years the engine's nanosecond deadlines overflow (an ArithmeticException after the call started).
+        assertRejectedNaming(() -> Intent.builder().latencyBudget(Duration.ofSeconds(Long.MAX_VALUE)).build(),
+                "latencyBudget", "at most 36500 days");
+        assertRejectedNaming(() -> Intent.builder().hedgeAfter(Duration.ofSeconds(Long.MAX_VALUE)).build(),
+                "hedgeAfter", "at most 36500 days");
+        assertEquals(Duration.ofDays(36_500), Intent.builder().latencyBudget(Intent.MAX_DURATION).build().latencyBudget());
+        assertEquals(java.util.Set.of(Capability.TOOLS),
+                Intent.builder().require(Capability.TOOLS, Capability.TOOLS).build().requiredCapabilities(),
+                "a repeated capability is not an error");
     }
 
     @Test
