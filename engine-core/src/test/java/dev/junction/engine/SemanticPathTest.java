@@ -24,7 +24,7 @@ class SemanticPathTest {
     private final TestBed bed = new TestBed();
 
     /** Embeds every text as a fixed unit vector and counts calls. */
-    static final class CountingEmbedder implements Embedder {
+    static class CountingEmbedder implements Embedder {
         final List<String> texts = new ArrayList<>();
 
         @Override
@@ -123,6 +123,24 @@ class SemanticPathTest {
             assertEquals(0.5, q.minQuality());
             assertEquals("Which city is France's capital?", q.prompt());
             assertEquals(List.of("What is the capital of France?", "Which city is France's capital?"), embedder.texts);
+        }
+    }
+
+    @Test
+    void aFailingEmbedderIsACacheMissNotAFailedRequest() {
+        CountingEmbedder broken = new CountingEmbedder() {
+            @Override
+            public float[] embed(String text) {
+                throw new IllegalStateException("model session closed");
+            }
+        };
+        RecordingStore store = new RecordingStore();
+        try (Junction j = bed.builder(Models.model("a", "m1", 1, 1, 0.8)).embedder(broken).cacheStore(store).build()) {
+            JunctionResponse r = bed.complete(j, ChatRequest.ofUser("What is the capital of France?"),
+                    Intent.builder().cachePolicy(CachePolicy.semantic(0.9, null)).build());
+            assertEquals("a/m1", r.decision().chosen().modelId());
+            assertEquals(CacheStatus.MISS, r.decision().cacheStatus());
+            assertNull(store.puts.get(0).embedding(), "stored for the exact tier only");
         }
     }
 

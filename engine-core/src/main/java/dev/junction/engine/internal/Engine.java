@@ -232,7 +232,12 @@ public final class Engine implements AutoCloseable {
         if (text.isEmpty()) {
             return;
         }
-        call.embedding = embeddings.get(text, t -> parts.embedder().embed(t));
+        try {
+            call.embedding = embeddings.get(text, t -> parts.embedder().embed(t));
+        } catch (RuntimeException e) {
+            // Like a failed cache look-up: the request goes on without the semantic tier or the embedding's signal.
+            LOG.warn("embedding failed for {}, going on without it: {}", call.requestId, e.toString());
+        }
     }
 
     // ---- 6 assess and select -----------------------------------------------------------------------------------
