@@ -162,6 +162,13 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             lock = lock(config.file());
             return new ChronicleSemanticCache(config, builder(config).createPersistedTo(config.file().toFile()), lock);
         } catch (IOException | RuntimeException e) {
+            if (lock != null) { // the file did not exist and nobody else holds it: a failed create leaves nothing
+                try {
+                    Files.deleteIfExists(config.file());
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             closeQuietly(lock);
             if (e instanceof RuntimeException re) {
                 throw re;

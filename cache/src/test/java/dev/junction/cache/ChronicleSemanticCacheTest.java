@@ -295,6 +295,13 @@ class ChronicleSemanticCacheTest {
     }
 
     @Test
+    void aFailedCreateLeavesNoFileBehind() {
+        ChronicleCacheConfig huge = config(dir.resolve("huge.dat")).maxEntries(Long.MAX_VALUE).build();
+        assertThrows(RuntimeException.class, () -> ChronicleSemanticCache.create(huge));
+        assertFalse(java.nio.file.Files.exists(huge.file()), "a retried create is not told the file already exists");
+    }
+
+    @Test
     void rejectsEmbeddingsOfTheWrongLength() {
         try (ChronicleSemanticCache cache = create()) {
             assertThrows(IllegalArgumentException.class, () -> cache.put(entry("x", "a", "b", "c", new float[3])));
