@@ -281,7 +281,12 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             byId.put(m.id, m);
             bytes.addAndGet(m.bytes);
             float[] emb = entry.embedding();
-            if (emb != null && emb.length == config.dimensions()) {
+            if (emb != null && emb.length != config.dimensions()) {
+                // Another embedding model's file: its entries would silently never match.
+                throw new IllegalStateException("cache file " + config.file() + " holds " + emb.length
+                        + "-dimension embeddings, the config says " + config.dimensions());
+            }
+            if (emb != null) {
                 vectors.computeIfAbsent(m.indexKey, k -> new ArrayList<>()).add(emb);
                 metas.computeIfAbsent(m.indexKey, k -> new ArrayList<>()).add(m);
             }

@@ -295,6 +295,21 @@ class ChronicleSemanticCacheTest {
     }
 
     @Test
+    void reopeningWithOtherDimensionsIsRefusedAndLeavesTheFileUsable() {
+        ChronicleCacheConfig config = config(dir.resolve("dims.dat")).build();
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config)) {
+            cache.put(entry("e1", "acme", "ns", "kept", unit(1)));
+        }
+        ChronicleCacheConfig other = config(dir.resolve("dims.dat")).dimensions(Entries.DIMS * 2).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChronicleSemanticCache.open(other));
+        assertTrue(e.getMessage().contains("holds " + Entries.DIMS + "-dimension embeddings, the config says "
+                + Entries.DIMS * 2), e.getMessage());
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.open(config)) {
+            assertTrue(cache.lookupSimilar(similar("acme", "ns", "kept", unit(1))).isPresent());
+        }
+    }
+
+    @Test
     void aFailedCreateLeavesNoFileBehind() {
         ChronicleCacheConfig huge = config(dir.resolve("huge.dat")).maxEntries(Long.MAX_VALUE).build();
         assertThrows(RuntimeException.class, () -> ChronicleSemanticCache.create(huge));
