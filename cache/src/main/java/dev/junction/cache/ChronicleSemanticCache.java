@@ -488,10 +488,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         }
         if (embedding != null) {
             // Similarity is a dot product: a NaN or non-unit vector would be "similar" to every query.
-            double norm2 = 0;
-            for (float x : embedding) {
-                norm2 += (double) x * x;
-            }
+            double norm2 = VectorMath.dot(embedding, embedding);
             if (!(Math.abs(norm2 - 1) <= 1e-2)) {
                 throw new IllegalArgumentException("embedding must be a finite unit vector, its squared norm is " + norm2);
             }

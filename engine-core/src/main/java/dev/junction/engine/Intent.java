@@ -41,10 +41,10 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
                      boolean zeroDataRetention, boolean allowDegrade, CachePolicy cachePolicy, Duration hedgeAfter) {
 
     /**
-     * The longest latency budget or hedge delay an intent may state: 100 years. Longer ones overflow the engine's
-     * nanosecond deadlines.
+     * The longest latency budget or hedge delay an intent may state: 100 years, the bound of a cache TTL. Longer ones
+     * overflow the engine's nanosecond deadlines.
      */
-    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+    public static final Duration MAX_DURATION = CachePolicy.MAX_TTL;
 
     /** Default cost cap: 1 US dollar per request. */
     public static final double DEFAULT_MAX_COST_USD = 1.0;

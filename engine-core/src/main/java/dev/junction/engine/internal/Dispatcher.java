@@ -124,13 +124,13 @@ public final class Dispatcher {
                 "provider client failed: " + t, t);
     }
 
-    /** The longest a provider's Retry-After cools it down: a day. A longer one (a date far ahead) would overflow. */
-    static final Duration MAX_COOL_DOWN = Duration.ofDays(1);
-
-    /** How long a provider's Retry-After cools it down, in nanoseconds, at most {@link #MAX_COOL_DOWN}. */
+    /**
+     * How long a provider's Retry-After cools it down, in nanoseconds: at most {@link RetryConfig#MAX_WAIT}, since a
+     * Retry-After far ahead (an HTTP date) would overflow.
+     */
     static long coolDownNanos(ProviderException pe) {
         Duration d = pe.retryAfter();
-        return (d.compareTo(MAX_COOL_DOWN) > 0 ? MAX_COOL_DOWN : d).toNanos();
+        return (d.compareTo(RetryConfig.MAX_WAIT) > 0 ? RetryConfig.MAX_WAIT : d).toNanos();
     }
 
     /** Kinds after which another provider may still succeed even though this one will not. */
