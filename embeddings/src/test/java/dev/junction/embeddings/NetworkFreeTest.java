@@ -29,6 +29,10 @@ class NetworkFreeTest {
     @TempDir
     Path dir;
 
+    /** What the last child printed and the last trace held, for failure messages. */
+    private String lastOutput = "";
+    private String lastTrace = "";
+
     @BeforeAll
     static void needsStrace() throws Exception {
         boolean ok;
@@ -51,7 +55,10 @@ class NetworkFreeTest {
     @Test
     void traceSeesAPlainSocketConnect() throws Exception {
         List<String> connects = traceConnects("socket");
-        assertTrue(connects.stream().anyMatch(l -> l.contains("169.254.169.254")), connects.toString());
+        // Once in ~25 CI runs the trace held no connect at all (2026-11-22): the message now carries the child's
+        // output and the whole trace, to tell a probe that never called connect() from a trace that missed it.
+        assertTrue(connects.stream().anyMatch(l -> l.contains("169.254.169.254")),
+                () -> connects + "\nchild: " + lastOutput + "\ntrace:\n" + lastTrace);
     }
 
     @Test
@@ -73,10 +80,12 @@ class NetworkFreeTest {
         env.remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        lastOutput = out;
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("ok"), out);
         List<String> connects = new ArrayList<>();
+        lastTrace = Files.readString(trace);
         for (String line : Files.readAllLines(trace)) {
             if (line.contains("connect(") && (line.contains("AF_INET") || line.contains("AF_INET6"))) {
                 connects.add(line);

@@ -35,7 +35,8 @@ public final class NetworkProbe {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("169.254.169.254", 80), 200);
                 } catch (java.io.IOException expected) {
-                    // Only the attempt matters.
+                    // Only the attempt matters; say how it ended, for a trace that shows none.
+                    System.out.println("socket: " + expected);
                 }
             }
             default -> throw new IllegalArgumentException(args[0]);
