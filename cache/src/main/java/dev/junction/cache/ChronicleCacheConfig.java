@@ -10,7 +10,8 @@ import java.util.Objects;
  * sizing hints Chronicle Map needs up front) and its hit policy.
  *
  * <p>Build one with {@link #custom(Path)}; {@code maxEntries}, {@code averageEntryBytes} and {@code dimensions} are
- * mandatory because the file's layout is sealed at creation.
+ * mandatory because Chronicle fixes the file's layout at creation (an existing file opened with other sizes is copied
+ * into a new one of those sizes).
  */
 public final class ChronicleCacheConfig {
     /** Longest an entry is served, whatever expiry its producer asked for: 30 days. */
@@ -153,7 +154,7 @@ public final class ChronicleCacheConfig {
             this.file = Objects.requireNonNull(file, "file");
         }
 
-        /** The capacity bound (mandatory): beyond it, entries are evicted. */
+        /** The capacity bound (mandatory): past it, or past {@code maxEntries × averageEntryBytes}, entries go. */
         public Builder maxEntries(long maxEntries) {
             if (maxEntries < 1) {
                 throw new IllegalArgumentException("maxEntries must be >= 1, was " + maxEntries);
@@ -164,7 +165,8 @@ public final class ChronicleCacheConfig {
 
         /**
          * The average stored size of one entry in bytes (mandatory): prompt and answer text in UTF-8, the embedding
-         * (4 bytes per dimension) and about 200 bytes of fields. Entries may be larger; the file is sized from it.
+         * (4 bytes per dimension) and about 200 bytes of fields. Entries may be larger; the file is sized from it, and
+         * larger entries fill it sooner.
          */
         public Builder averageEntryBytes(int averageEntryBytes) {
             if (averageEntryBytes < 64) {

@@ -18,6 +18,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,10 +52,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Expiry: an entry is served until {@code min(expiresAt, createdAt + maxTtl)}; expired entries are removed when
  * a look-up meets them, when the eviction hand passes them, or by {@link #purgeExpired(Instant)}. Capacity: at
- * {@code maxEntries}, a put evicts with CLOCK (second chance) — a hit only sets a bit, so the read path stays
- * write-free and lock-free, while the hand evicts expired entries first and then the first entry not hit since the
- * hand last passed: an LRU approximation at O(1) amortized cost (Caffeine's W-TinyLFU would resist scans better, at
- * the cost of a frequency sketch and a policy thread).
+ * {@code maxEntries} entries, or when a put would take the entries' bytes (key and encoded value) past what the file
+ * was sized for, {@code maxEntries × averageEntryBytes}, a put evicts with CLOCK (second chance) — a hit only sets a
+ * bit, so the read path stays write-free and lock-free, while the hand evicts expired entries first and then the first
+ * entry not hit since the hand last passed: an LRU approximation at O(1) amortized cost (Caffeine's W-TinyLFU would
+ * resist scans better, at the cost of a frequency sketch and a policy thread). The byte bound keeps Chronicle's
+ * growth allowance ({@code maxBloatFactor}) for uneven segments, so answers larger than the average fill the cache
+ * sooner instead of failing puts.
  *
  * <p>Persistence: every completed put is in the file. On {@link #close()} each namespace's graph index is also saved
  * beside it (directory {@code <file>.index}); {@link #open} loads a saved graph when it matches the file's current
@@ -63,6 +67,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * counts are counted in memory and written back on {@link #close()} (a crash loses the counts since the last open,
  * never an entry). One cache at a time may use a file: a second open, from another process or this one, is refused
  * while the first holds the lock on {@code <file>.lock} (released at close, or by the OS when its process dies).
+ *
+ * <p>Sizing: a Chronicle file's layout is fixed when it is created, so the file records the {@code maxEntries} and
+ * {@code averageEntryBytes} it was made for. {@link #open} with other values copies the entries, newest first while
+ * they fit, into a new file of the config's sizing ({@code <file>.resizing}) and moves it over the old one; a crash
+ * before the move leaves the old file as it was. A file from before the sizing was recorded is taken to be of the
+ * config's sizing.
  *
  * <p>Thread-safe. Owns a memory-mapped file: close it; calls after close throw {@link IllegalStateException}.
  */
@@ -77,9 +87,13 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     private static final int STRIPES = 64;
     private static final int EVICTION_WINDOW = 8;
     private static final int KEY_CHARS = 22; // 128 bits, base64url without padding
+    /** The key of the file's sizing record: '~' is not base64url, so no entry's key. */
+    private static final String SIZING_KEY = "~sizing";
 
     private final ChronicleCacheConfig config;
     private final ChronicleMap<String, byte[]> map;
+    /** The entries' bytes the file was sized for: evicting at it keeps Chronicle's growth allowance for skew. */
+    private final long byteBudget;
     /** Holds the exclusive lock on {@code <file>.lock} while this cache is open; closing it releases the lock. */
     private final FileChannel lock;
     private final PromptGuard guard = PromptGuard.standard();
@@ -142,6 +156,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         this.config = config;
         this.map = map;
         this.lock = lock;
+        this.byteBudget = byteBudget(config);
         this.indexSettings = VectorIndex.Settings.of(config.dimensions()).withGraphThreshold(config.graphThreshold());
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
@@ -160,7 +175,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 Files.createDirectories(parent);
             }
             lock = lock(config.file());
-            return new ChronicleSemanticCache(config, builder(config).createPersistedTo(config.file().toFile()), lock);
+            ChronicleMap<String, byte[]> map = builder(config).createPersistedTo(config.file().toFile());
+            map.put(SIZING_KEY, Sizing.of(config).bytes());
+            return new ChronicleSemanticCache(config, map, lock);
         } catch (IOException | RuntimeException e) {
             if (lock != null) { // the file did not exist and nobody else holds it: a failed create leaves nothing
                 try {
@@ -178,18 +195,32 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     }
 
     /**
-     * Opens an existing cache file, recovering it if its last user died mid-write (the file's own layout wins over
-     * the config's sizing hints), and rebuilds the indexes from its entries.
+     * Opens an existing cache file, recovering it if its last user died mid-write, resizes it if it was made for
+     * other {@code maxEntries} or {@code averageEntryBytes}, and rebuilds the indexes from its entries.
      */
     public static ChronicleSemanticCache open(ChronicleCacheConfig config) {
         if (!Files.exists(config.file())) {
             throw new IllegalStateException("cache file " + config.file() + " does not exist; create it first");
         }
         FileChannel lock = lock(config.file());
-        ChronicleMap<String, byte[]> map;
+        ChronicleMap<String, byte[]> map = null;
         try {
             map = builder(config).recoverPersistedTo(config.file().toFile(), false);
+            Sizing recorded = Sizing.read(map);
+            Sizing wanted = Sizing.of(config);
+            if (recorded == null) {
+                map.put(SIZING_KEY, wanted.bytes());
+            } else if (recorded.dimensions() != wanted.dimensions()) {
+                // Another embedding model's file: its entries would silently never match.
+                throw new IllegalStateException("cache file " + config.file() + " holds " + recorded.dimensions()
+                        + "-dimension embeddings, the config says " + wanted.dimensions());
+            } else if (!recorded.equals(wanted)) {
+                map = resized(map, recorded, config);
+            }
         } catch (IOException | RuntimeException e) {
+            if (map != null) {
+                map.close();
+            }
             closeQuietly(lock);
             if (e instanceof RuntimeException re) {
                 throw re;
@@ -239,6 +270,85 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 + "in this one (its lock " + lockFile + " is held)");
     }
 
+    /** What a file was made for, recorded in it under {@link #SIZING_KEY}. */
+    private record Sizing(long maxEntries, int averageEntryBytes, int dimensions) {
+        static Sizing of(ChronicleCacheConfig config) {
+            return new Sizing(config.maxEntries(), config.averageEntryBytes(), config.dimensions());
+        }
+
+        /** The file's record, or null for a file from before sizes were recorded. */
+        static Sizing read(ChronicleMap<String, byte[]> map) {
+            byte[] value = map.get(SIZING_KEY);
+            if (value == null) {
+                return null;
+            }
+            String[] f = new String(value, StandardCharsets.UTF_8).split(" ");
+            return new Sizing(Long.parseLong(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+        }
+
+        byte[] bytes() {
+            return (maxEntries + " " + averageEntryBytes + " " + dimensions).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "maxEntries " + maxEntries + ", averageEntryBytes " + averageEntryBytes;
+        }
+    }
+
+    private static long byteBudget(ChronicleCacheConfig config) {
+        long perEntry = KEY_CHARS + config.averageEntryBytes();
+        return config.maxEntries() > Long.MAX_VALUE / perEntry ? Long.MAX_VALUE : config.maxEntries() * perEntry;
+    }
+
+    /**
+     * Copies {@code old}'s entries, newest first while they fit in the config's bounds, into a new file of the config's
+     * sizing, closes {@code old} and moves the new file over it. Until the move the old file is untouched.
+     */
+    private static ChronicleMap<String, byte[]> resized(ChronicleMap<String, byte[]> old, Sizing was,
+                                                        ChronicleCacheConfig config) throws IOException {
+        record Item(String key, long createdMillis, int bytes) {
+        }
+        List<Item> items = new ArrayList<>();
+        old.forEachEntry(e -> {
+            String key = e.key().get().toString();
+            byte[] value = e.value().get();
+            if (!key.equals(SIZING_KEY)) {
+                try {
+                    long created = EntryCodec.decode(value).createdAt().toEpochMilli();
+                    items.add(new Item(key, created, key.length() + value.length));
+                } catch (RuntimeException corrupt) {
+                    // not copied: load() would drop it anyway
+                }
+            }
+        });
+        items.sort(java.util.Comparator.comparingLong(Item::createdMillis).reversed());
+        Path resizing = config.file().resolveSibling(config.file().getFileName() + ".resizing");
+        Files.deleteIfExists(resizing); // a crashed resize's
+        long budget = byteBudget(config);
+        long copied = 0;
+        long bytes = 0;
+        try (ChronicleMap<String, byte[]> fresh = builder(config).createPersistedTo(resizing.toFile())) {
+            for (Item item : items) {
+                if (copied == config.maxEntries()) {
+                    break;
+                }
+                if (bytes + item.bytes() <= budget) {
+                    fresh.put(item.key(), old.get(item.key()));
+                    copied++;
+                    bytes += item.bytes();
+                }
+            }
+            fresh.put(SIZING_KEY, Sizing.of(config).bytes());
+        }
+        old.close();
+        Files.move(resizing, config.file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.getLogger(ChronicleSemanticCache.class.getName()).log(System.Logger.Level.INFO, "resized cache file "
+                + config.file() + " from " + was + " to " + Sizing.of(config) + ": kept " + copied + " of "
+                + items.size() + " entries");
+        return builder(config).recoverPersistedTo(config.file().toFile(), false);
+    }
+
     private static void closeQuietly(FileChannel channel) {
         if (channel != null) {
             try {
@@ -268,6 +378,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         List<String> corrupt = new ArrayList<>();
         map.forEachEntry(e -> {
             String key = e.key().get().toString();
+            if (key.equals(SIZING_KEY)) {
+                return;
+            }
             byte[] value = e.value().get();
             CacheEntry entry;
             try {
@@ -508,7 +621,12 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                     : entry;
             byte[] value = EntryCodec.encode(stored);
             String key = key(entry.tenantId(), entry.namespace(), entry.exactKey());
-            while (byKey.size() >= config.maxEntries() && !byKey.containsKey(key)) {
+            int size = key.length() + value.length;
+            if (size > byteBudget) {
+                throw new IllegalArgumentException("an entry of " + size + " bytes is larger than the whole cache, "
+                        + "maxEntries × (averageEntryBytes + " + KEY_CHARS + ") = " + byteBudget + " bytes");
+            }
+            while (full(key, size)) {
                 if (!evictOne()) {
                     break;
                 }
@@ -741,6 +859,14 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                 index.remove(m);
             }
         }
+    }
+
+    /** Whether storing {@code size} bytes under {@code key} would pass the entry or the byte bound. */
+    private boolean full(String key, int size) {
+        Meta current = byKey.get(key);
+        return current == null
+                ? byKey.size() >= config.maxEntries() || bytes.get() + size > byteBudget
+                : bytes.get() - current.bytes + size > byteBudget;
     }
 
     /**

@@ -310,6 +310,70 @@ class ChronicleSemanticCacheTest {
     }
 
     @Test
+    void answersLargerThanTheAverageFillTheCacheSoonerInsteadOfFailingPuts() {
+        ChronicleCacheConfig config = config(dir.resolve("big.dat")).maxEntries(200).averageEntryBytes(512).build();
+        long budget = 200L * (22 + 512);
+        java.util.Random random = new java.util.Random(7);
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config)) {
+            for (int i = 0; i < 3000; i++) {
+                // Up to 10x the average: without the byte bound, Chronicle refused a put ("extra segment tier")
+                // once its growth allowance ran out.
+                cache.put(sized(i, random.nextInt(5000), T0));
+                assertTrue(cache.lookupExact(exact("acme", "ns", "prompt " + i)).isPresent(), "put " + i + " is stored");
+                CacheStats stats = cache.stats();
+                assertTrue(stats.entries() <= 200 && stats.bytes() <= budget, stats.toString());
+            }
+            assertTrue(cache.stats().evictions() > 2000, cache.stats().toString());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> cache.put(sized(-1, (int) budget, T0)));
+            assertTrue(e.getMessage().contains("larger than the whole cache"), e.getMessage());
+        }
+    }
+
+    @Test
+    void reopeningWithOtherSizesCopiesTheNewestEntriesIntoAFileOfThoseSizes() throws Exception {
+        Path file = dir.resolve("sized.dat");
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config(file).maxEntries(100).build())) {
+            for (int i = 0; i < 100; i++) {
+                cache.put(sized(i, 100, T0.plusSeconds(i)));
+            }
+        }
+        java.nio.file.Files.writeString(file.resolveSibling("sized.dat.resizing"), "left by a crashed resize");
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.open(config(file).maxEntries(2000).build())) {
+            for (int i = 0; i < 100; i++) {
+                assertTrue(cache.lookupExact(exact("acme", "ns", "prompt " + i)).isPresent(), "kept " + i);
+            }
+            // The 100-entry file refused put #940 when a bigger maxEntries was only a number in the config.
+            for (int i = 100; i < 2000; i++) {
+                cache.put(sized(i, 100, T0.plusSeconds(i)));
+            }
+            assertEquals(2000, cache.stats().entries());
+            assertEquals(0, cache.stats().evictions());
+        }
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.open(config(file).maxEntries(10).build())) {
+            assertEquals(10, cache.stats().entries());
+            for (int i = 1990; i < 2000; i++) {
+                assertTrue(cache.lookupSimilar(similar("acme", "ns", "prompt " + i, unit(i))).isPresent(), "newest " + i);
+            }
+            assertTrue(cache.lookupExact(exact("acme", "ns", "prompt 1989")).isEmpty());
+        }
+        assertFalse(java.nio.file.Files.exists(file.resolveSibling("sized.dat.resizing")));
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.open(config(file).maxEntries(10).build())) {
+            assertEquals(10, cache.stats().entries(), "the same sizes open the file as it is");
+        }
+    }
+
+    /** An entry for "prompt i" with an answer of {@code answerChars} characters, created at {@code created}. */
+    private static CacheEntry sized(int i, int answerChars, java.time.Instant created) {
+        CacheEntry e = entry("e" + i, "acme", "ns", "prompt " + i, unit(i));
+        dev.junction.spi.ChatResponse r = e.response();
+        dev.junction.spi.ChatResponse answer = new dev.junction.spi.ChatResponse(r.id(), "x".repeat(answerChars),
+                r.toolCalls(), r.finishReason(), r.usage(), r.provider(), r.model(), r.modelVersion());
+        return new CacheEntry(e.id(), e.tenantId(), e.namespace(), e.exactKey(), e.prompt(), e.embedding(), answer,
+                e.modelQuality(), e.costUsd(), created, created.plus(Duration.ofDays(1)), 0);
+    }
+
+    @Test
     void aFailedCreateLeavesNoFileBehind() {
         ChronicleCacheConfig huge = config(dir.resolve("huge.dat")).maxEntries(Long.MAX_VALUE).build();
         assertThrows(RuntimeException.class, () -> ChronicleSemanticCache.create(huge));
