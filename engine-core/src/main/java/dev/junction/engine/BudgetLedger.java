@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Spend per tenant and per provider, with caps: a request whose estimated cost exceeds what is left is refused before
- * any provider call.
+ * any provider call. A routed request holds its estimate until it ends, so what is left is the cap less spend and the
+ * holds of the requests in flight: concurrent requests cannot together pass a cap (as far as their estimates hold).
  *
  * <p>Thread-safe. Spend accumulates from the engine's start (a process-local ledger; caps are totals, not rates).
  */

@@ -82,7 +82,10 @@ public final class Junction implements AutoCloseable {
         }
     }
 
-    /** Answers a request asynchronously; the future fails with the exceptions {@link #complete} throws. */
+    /**
+     * Answers a request asynchronously; the future fails with the exceptions {@link #complete} throws. Cancelling it
+     * stops the wait, not the provider call: that runs to its end, is charged to the budgets and its answer cached.
+     */
     public CompletableFuture<JunctionResponse> completeAsync(ChatRequest request, Intent intent) {
         return engine.completeAsync(request, intent);
     }

@@ -1,5 +1,6 @@
 package dev.junction.engine;
 
+import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
 import dev.junction.spi.Capability;
@@ -11,12 +12,15 @@ import dev.junction.spi.Usage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.junction.engine.fakes.FakeProviderClient.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +92,69 @@ class RoutingTest {
             // Cheaper models still fit the budget: the router picks one of those instead.
             assertEquals("a/cheap2", bed.complete(j, r, noCache.toBuilder().objective(Objective.BEST_QUALITY)
                     .denyModels(Set.of("best", "b/mid")).build()).decision().chosen().modelId());
+        }
+    }
+
+    @Test
+    void requestsInFlightHoldTheirEstimateSoConcurrentOnesCannotTogetherPassTheCap() {
+        FakeProviderClient.Step[] answers = new FakeProviderClient.Step[11];
+        java.util.Arrays.fill(answers, ok(Duration.ofMillis(300), "hi", 10, 20));
+        bed.provider("b").script("mid", answers);
+        Intent pinned = noCache.toBuilder().pinModel("b/mid").build();
+        ChatRequest r = TestBed.hello().withTenant("acme", null);
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).build()) {
+            double estimate = bed.complete(j, TestBed.hello(), pinned).decision().chosen().estimatedCostUsd();
+            double actual = 10 * 1e-6 + 20 * 4e-6;
+            j.budgets().setTenantCap("acme", 3.5 * estimate);
+            List<CompletableFuture<JunctionResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(j.completeAsync(r, pinned));
+            }
+            // All ten are in flight at once: without holds each saw the whole cap left and all ten were called.
+            assertEquals(3 * estimate, j.budgets().tenant("acme").heldUsd(), 1e-12);
+            List<CompletableFuture<JunctionResponse>> refused = calls.stream()
+                    .filter(CompletableFuture::isCompletedExceptionally).toList();
+            assertEquals(7, refused.size());
+            for (CompletableFuture<JunctionResponse> f : refused) {
+                BudgetExceededException e = assertInstanceOf(BudgetExceededException.class, f.exceptionNow());
+                assertEquals("tenant:acme", e.budget());
+            }
+            bed.scheduler.runFor(Duration.ofSeconds(1));
+            assertEquals(1 + 3, bed.provider("b").calls().size());
+            BudgetStatus acme = j.budgets().tenant("acme");
+            assertEquals(0, acme.heldUsd());
+            assertEquals(3 * actual, acme.spentUsd(), 1e-12);
+            assertEquals(3.5 * estimate - 3 * actual, acme.remainingUsd(), 1e-12);
+        }
+    }
+
+    @Test
+    void aCancelledCallIsChargedAndReleasedWhenItsProviderAnswers() {
+        bed.provider("b").script("mid", ok(Duration.ofMillis(300), "hi", 1000, 500));
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).tenantBudget("acme", 1.0).build()) {
+            CompletableFuture<JunctionResponse> f = j.completeAsync(TestBed.hello().withTenant("acme", null),
+                    noCache.toBuilder().pinModel("b/mid").build());
+            assertTrue(j.budgets().tenant("acme").heldUsd() > 0);
+            assertTrue(f.cancel(true));
+            bed.scheduler.runFor(Duration.ofSeconds(1));
+            // The call went on and was paid for: it was skipped by the ledger when its bookkeeping hung off f.
+            assertEquals(1, bed.provider("b").calls().size());
+            BudgetStatus acme = j.budgets().tenant("acme");
+            assertEquals(1000 * 1e-6 + 500 * 4e-6, acme.spentUsd(), 1e-12);
+            assertEquals(0, acme.heldUsd());
+        }
+    }
+
+    @Test
+    void aFailedCallGivesItsHoldBack() {
+        bed.provider("b").script("mid", FakeProviderClient.badRequest());
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).tenantBudget("acme", 1.0).build()) {
+            assertThrows(DispatchFailedException.class, () -> bed.complete(j, TestBed.hello().withTenant("acme", null),
+                    noCache.toBuilder().pinModel("b/mid").build()));
+            BudgetStatus acme = j.budgets().tenant("acme");
+            assertEquals(0, acme.heldUsd());
+            assertEquals(0, acme.spentUsd());
+            assertEquals(1.0, acme.remainingUsd());
         }
     }
 

@@ -58,6 +58,23 @@ class StreamingTest {
     }
 
     @Test
+    void aStreamNobodySubscribesToEndsAtItsDeadlineAndGivesItsHoldBack() {
+        try (Junction j = bed.builder(first, second).tenantBudget("acme", 1.0).build()) {
+            JunctionStream s = j.stream(TestBed.hello().withTenant("acme", null),
+                    cheapest.toBuilder().latencyBudget(Duration.ofSeconds(2)).build());
+            assertTrue(j.budgets().tenant("acme").heldUsd() > 0);
+            bed.scheduler.runFor(Duration.ofSeconds(3));
+            assertTrue(s.decision().isCompletedExceptionally(), "the call ended at its deadline");
+            CompletionException e = assertThrows(CompletionException.class, () -> s.decision().join());
+            assertInstanceOf(DispatchFailedException.class, e.getCause());
+            assertEquals(0, j.budgets().tenant("acme").heldUsd(), "else the budget would shrink for good");
+            List<StreamEvent> late = bed.collect(s);
+            assertEquals(List.of("error TIMEOUT"), late.stream().map(StreamingTest::describe).toList());
+            assertTrue(bed.provider("a").calls().isEmpty());
+        }
+    }
+
+    @Test
     void interceptorsRewriteAStreamReplayedFromTheCacheButNotALiveOne() {
         dev.junction.spi.RequestInterceptor upper = new dev.junction.spi.RequestInterceptor() {
             @Override

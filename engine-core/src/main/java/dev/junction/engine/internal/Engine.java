@@ -2,6 +2,7 @@ package dev.junction.engine.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.junction.engine.BudgetExceededException;
 import dev.junction.engine.BudgetLedger;
 import dev.junction.engine.CachePolicy;
 import dev.junction.engine.Candidate;
@@ -242,12 +243,48 @@ public final class Engine implements AutoCloseable {
 
     // ---- 6 assess and select -----------------------------------------------------------------------------------
 
-    private Router.Selection select(Call call) {
+    /** A routed request: its chain, and the budget hold that covers it until the request ends. */
+    private record Routed(Router.Selection sel, InMemoryBudgetLedger.Hold hold) {
+    }
+
+    /** How often routing is tried again when requests in flight took the budget a chain needed meanwhile. */
+    private static final int HOLD_TRIES = 3;
+
+    /**
+     * Selects the chain and holds its estimated cost on the capped budgets, cutting the chain to the candidates the
+     * hold covers. When not even the first fits any more (concurrent requests took it since the router looked), the
+     * router chooses again from what is left now.
+     */
+    private Routed route(Call call) {
         call.assessment = parts.predictor().assess(call.request, call.embedding);
         int inputTokens = call.assessment.inputTokens() > 0 ? call.assessment.inputTokens()
                 : TokenEstimator.estimate(call.request);
-        return router.select(catalog.snapshot(), call.request, call.intent, call.tenantId, call.assessment,
-                inputTokens, call.streaming, ledger, parts.clock().millis());
+        for (int tries = 1; ; tries++) {
+            Router.Selection sel = router.select(catalog.snapshot(), call.request, call.intent, call.tenantId,
+                    call.assessment, inputTokens, call.streaming, ledger, parts.clock().millis());
+            if (!ledger.capped(call.tenantId)) {
+                return new Routed(sel, InMemoryBudgetLedger.Hold.NONE);
+            }
+            Candidate[] chain = sel.chain();
+            double[] costs = new double[chain.length];
+            String[] providers = new String[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                costs[i] = chain[i].estimatedCostUsd();
+                providers[i] = sel.entries()[i].provider;
+            }
+            InMemoryBudgetLedger.Hold hold = ledger.hold(call.tenantId, costs, providers);
+            int fits = hold.fits();
+            if (fits >= chain.length) {
+                return new Routed(sel, hold);
+            }
+            if (fits > 0) {
+                return new Routed(new Router.Selection(Arrays.copyOf(chain, fits), Arrays.copyOf(sel.entries(), fits),
+                        sel.exclusions(), sel.violated()), hold);
+            }
+            if (tries == HOLD_TRIES) {
+                throw new BudgetExceededException(hold.refusedBy(), hold.refusedLeft(), costs[0]);
+            }
+        }
     }
 
     // ---- the public operations ---------------------------------------------------------------------------------
@@ -270,15 +307,35 @@ public final class Engine implements AutoCloseable {
                     return CompletableFuture.completedFuture(fromCache(call, hit.get()));
                 }
             }
-            Router.Selection sel = select(call);
+            Routed routed = route(call);
+            Router.Selection sel = routed.sel();
             long deadline = call.startNanos + call.intent.latencyBudget().toNanos();
-            return dispatcher.complete(call.request, sel.chain(), sel.entries(), deadline, call.requestId,
-                    call.intent.hedgeAfter()).handle((outcome, error) -> {
-                        if (error == null) {
-                            return answered(call, sel, outcome.response(), outcome.index(), outcome.attempts(), -1, cacheOn);
-                        }
-                        throw dispatchFailed(call, sel, error);
-                    });
+            // The bookkeeping hangs off the dispatcher's own future: cancelling the returned one stops the caller's
+            // wait, not the provider call, which is still charged, released and cached when it ends.
+            CompletableFuture<JunctionResponse> result = new CompletableFuture<>();
+            CompletableFuture<Dispatcher.Outcome> dispatched;
+            try {
+                dispatched = dispatcher.complete(call.request, sel.chain(), sel.entries(), deadline, call.requestId,
+                        call.intent.hedgeAfter());
+            } catch (RuntimeException e) {
+                routed.hold().release();
+                throw e;
+            }
+            dispatched.whenComplete((outcome, error) -> {
+                try {
+                    if (error == null) {
+                        result.complete(answered(call, sel, outcome.response(), outcome.index(), outcome.attempts(), -1,
+                                cacheOn));
+                    } else {
+                        result.completeExceptionally(dispatchFailed(call, sel, error));
+                    }
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                } finally {
+                    routed.hold().release();
+                }
+            });
+            return result;
         } catch (RuntimeException e) {
             audit(call, null, null, null, Usage.ZERO, 0, CacheStatus.BYPASS, 0, e);
             return CompletableFuture.failedFuture(e);
@@ -305,28 +362,42 @@ public final class Engine implements AutoCloseable {
                     return new JunctionStream(new ReplayPublisher(r.response()), CompletableFuture.completedFuture(r.decision()));
                 }
             }
-            Router.Selection sel = select(call);
+            Routed routed = route(call);
+            Router.Selection sel = routed.sel();
             long deadline = call.startNanos + call.intent.latencyBudget().toNanos();
             Duration ttft = call.intent.timeToFirstTokenBudget();
             CompletableFuture<RouteDecision> decision = new CompletableFuture<>();
-            StreamCall streamCall = new StreamCall(dispatcher, call.request, sel.chain(), sel.entries(), deadline,
-                    ttft == null ? -1 : ttft.toNanos(), call.requestId, call.intent.hedgeAfter(),
-                    new StreamCall.Listener() {
-                        @Override
-                        public void succeeded(ChatResponse response, int index, List<dev.junction.engine.Attempt> attempts,
-                                              long ttftNanos) {
-                            try {
-                                decision.complete(answered(call, sel, response, index, attempts, ttftNanos, cacheOn).decision());
-                            } catch (RuntimeException e) {
-                                decision.completeExceptionally(e);
+            StreamCall streamCall;
+            try {
+                streamCall = new StreamCall(dispatcher, call.request, sel.chain(), sel.entries(), deadline,
+                        ttft == null ? -1 : ttft.toNanos(), call.requestId, call.intent.hedgeAfter(),
+                        new StreamCall.Listener() {
+                            @Override
+                            public void succeeded(ChatResponse response, int index,
+                                                  List<dev.junction.engine.Attempt> attempts, long ttftNanos) {
+                                try {
+                                    decision.complete(answered(call, sel, response, index, attempts, ttftNanos, cacheOn)
+                                            .decision());
+                                } catch (RuntimeException e) {
+                                    decision.completeExceptionally(e);
+                                } finally {
+                                    routed.hold().release();
+                                }
                             }
-                        }
 
-                        @Override
-                        public void failed(Dispatcher.Failure failure, int index) {
-                            decision.completeExceptionally(dispatchFailed(call, sel, failure));
-                        }
-                    });
+                            @Override
+                            public void failed(Dispatcher.Failure failure, int index) {
+                                try {
+                                    decision.completeExceptionally(dispatchFailed(call, sel, failure));
+                                } finally {
+                                    routed.hold().release();
+                                }
+                            }
+                        });
+            } catch (RuntimeException e) {
+                routed.hold().release();
+                throw e;
+            }
             return new JunctionStream(streamCall, decision);
         } catch (RuntimeException e) {
             audit(call, null, null, null, Usage.ZERO, 0, CacheStatus.BYPASS, 0, e);

@@ -52,6 +52,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     private final String key;
     private final Duration hedgeAfter;
     private final Listener listener;
+    private final Scheduler.Cancellable unsubscribedDeadline;
 
     private Flow.Subscriber<? super StreamEvent> downstream;
     private long requested;
@@ -90,6 +91,20 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         this.key = key;
         this.hedgeAfter = hedgeAfter;
         this.listener = listener;
+        this.unsubscribedDeadline = d.scheduler.schedule(
+                Duration.ofNanos(Math.max(0, deadlineNanos - Dispatcher.nanos(d.clock))), this::abandonIfUnsubscribed);
+    }
+
+    /**
+     * Ends a call that nobody subscribed to within its latency budget, so that its end is reported (and the budget it
+     * holds given back); a later subscriber receives the timeout as the stream's error.
+     */
+    private synchronized void abandonIfUnsubscribed() {
+        if (downstream == null && !terminal) {
+            lastError = new ProviderException(ErrorKind.TIMEOUT, "none", null, 0,
+                    "nobody subscribed to the stream within its latency budget");
+            failAll();
+        }
     }
 
     @Override
@@ -108,6 +123,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             return;
         }
         downstream = subscriber;
+        unsubscribedDeadline.cancel();
         subscriber.onSubscribe(this);
         if (!terminal) {
             startNext();

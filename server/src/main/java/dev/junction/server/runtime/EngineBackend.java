@@ -160,6 +160,7 @@ public final class EngineBackend implements GatewayBackend {
             row.put("budget", b.budget());
             row.put("cap_usd", Double.isInfinite(b.capUsd()) ? null : b.capUsd());
             row.put("spent_usd", b.spentUsd());
+            row.put("held_usd", b.heldUsd());
             row.put("remaining_usd", Double.isInfinite(b.remainingUsd()) ? null : b.remainingUsd());
             rows.add(row);
         }
