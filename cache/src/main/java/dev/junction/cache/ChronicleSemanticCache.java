@@ -334,7 +334,11 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
                     break;
                 }
                 if (bytes + item.bytes() <= budget) {
-                    fresh.put(item.key(), old.get(item.key()));
+                    try {
+                        fresh.put(item.key(), old.get(item.key()));
+                    } catch (IllegalArgumentException tooLarge) {
+                        continue; // for the new file's layout ("Entry is too large"): not kept
+                    }
                     copied++;
                     bytes += item.bytes();
                 }
