@@ -266,13 +266,7 @@ public final class Engine implements AutoCloseable {
                 return new Routed(sel, InMemoryBudgetLedger.Hold.NONE);
             }
             Candidate[] chain = sel.chain();
-            double[] costs = new double[chain.length];
-            String[] providers = new String[chain.length];
-            for (int i = 0; i < chain.length; i++) {
-                costs[i] = chain[i].estimatedCostUsd();
-                providers[i] = sel.entries()[i].provider;
-            }
-            InMemoryBudgetLedger.Hold hold = ledger.hold(call.tenantId, costs, providers);
+            InMemoryBudgetLedger.Hold hold = ledger.hold(call.tenantId, chain, sel.entries());
             int fits = hold.fits();
             if (fits >= chain.length) {
                 return new Routed(sel, hold);
@@ -282,7 +276,7 @@ public final class Engine implements AutoCloseable {
                         sel.exclusions(), sel.violated()), hold);
             }
             if (tries == HOLD_TRIES) {
-                throw new BudgetExceededException(hold.refusedBy(), hold.refusedLeft(), costs[0]);
+                throw new BudgetExceededException(hold.refusedBy(), hold.refusedLeft(), chain[0].estimatedCostUsd());
             }
         }
     }

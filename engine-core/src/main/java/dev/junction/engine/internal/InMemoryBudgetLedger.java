@@ -2,6 +2,7 @@ package dev.junction.engine.internal;
 
 import dev.junction.engine.BudgetLedger;
 import dev.junction.engine.BudgetStatus;
+import dev.junction.engine.Candidate;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,11 +61,11 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
      * per capped provider, the most that provider's candidates may cost, for the longest leading part of the chain
      * that fits what is left. Nothing is held when neither the tenant nor any provider is capped.
      *
-     * @param costs     the chain's estimated costs, in chain order
-     * @param providers the chain's providers, in the same order
+     * @param chain   the routed chain, with each candidate's estimated cost
+     * @param entries the chain's models, in the same order
      * @return the hold; {@link Hold#fits()} is how many leading candidates it covers, 0 when not even the first fits
      */
-    public Hold hold(String tenantId, double[] costs, String[] providers) {
+    public Hold hold(String tenantId, Candidate[] chain, ModelEntry[] entries) {
         Double tenantCap = tenantCaps.get(tenantId);
         if (tenantCap == null && providerCaps.isEmpty()) {
             return Hold.NONE;
@@ -72,18 +73,18 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         synchronized (this) {
             double tenantLeft = tenantRemaining(tenantId);
             double tenantMax = 0;
-            Map<String, Double> providerMax = new HashMap<>(4);
+            Map<String, Double> providerMax = providerCaps.isEmpty() ? Map.of() : new HashMap<>(4);
             int k = 0;
             String refused = null;
             double refusedLeft = 0;
-            for (; k < costs.length; k++) {
-                double cost = costs[k];
+            for (; k < chain.length; k++) {
+                double cost = chain[k].estimatedCostUsd();
                 if (Math.max(tenantMax, cost) > tenantLeft) {
                     refused = "tenant:" + tenantId;
                     refusedLeft = tenantLeft;
                     break;
                 }
-                String p = providers[k];
+                String p = entries[k].provider;
                 if (providerCaps.containsKey(p)) {
                     double max = Math.max(providerMax.getOrDefault(p, 0.0), cost);
                     double left = providerRemaining(p);

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * LiteLLM-derived catalog of at least 200 models. Covers normalize, interceptors (none), assess (the built-in
  * catalog-score predictor), select, dispatch (circuit permits, attempt bookkeeping), record (live statistics, budget
  * ledger, Micrometer meters) and building the {@code RouteDecision}. The baseline calls the same instant provider
- * directly.
+ * directly. {@code budget=capped} gives the tenant a cap it never reaches, so each request also takes and gives back a
+ * budget hold.
  *
  * <p>Measurement iterations last 5 s, as in {@code RouterBenchmark}: JMH's work between iterations lands in the
  * samples next to it, so short iterations inflate the p99 of a microsecond operation.
@@ -48,6 +50,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class EngineOverheadBenchmark {
+    @Param({"none", "capped"})
+    public String budget;
+
     private Junction junction;
     private Map<String, ProviderClient> checks;
     private BenchCatalog.InstantProviderClient direct;
@@ -61,6 +66,9 @@ public class EngineOverheadBenchmark {
         // The built-in catalog-score predictor: the engine's own overhead, not a learned predictor's.
         Junction.Builder b = Junction.builder().models(models).cacheStore(null).embedder(null)
                 .qualityPredictor(new CatalogQualityPredictor()).catalogRefreshInterval(Duration.ZERO);
+        if (budget.equals("capped")) {
+            b.tenantBudget("default", 1e12);
+        }
         checks = BenchCatalog.pluginClients(BenchCatalog.providers(models));
         for (String p : BenchCatalog.providers(models)) {
             b.providerClient(new BenchCatalog.InstantProviderClient(p, checks.get(p)));
