@@ -363,6 +363,22 @@ class ChronicleSemanticCacheTest {
         }
     }
 
+    @Test
+    void aResizeLeavesOutAnEntryTheNewLayoutCannotHold() {
+        Path file = dir.resolve("layout.dat");
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(
+                config(file).maxEntries(10).averageEntryBytes(1_000_000).build())) {
+            cache.put(sized(1, 4_000_000, T0));
+            cache.put(sized(2, 100, T0));
+        }
+        // 16 segments of about 3 MB: within the new byte bound, but larger than a segment, so Chronicle refuses it.
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.open(
+                config(file).maxEntries(10_000).averageEntryBytes(4096).build())) {
+            assertEquals(1, cache.stats().entries());
+            assertTrue(cache.lookupExact(exact("acme", "ns", "prompt 2")).isPresent());
+        }
+    }
+
     /** An entry for "prompt i" with an answer of {@code answerChars} characters, created at {@code created}. */
     private static CacheEntry sized(int i, int answerChars, java.time.Instant created) {
         CacheEntry e = entry("e" + i, "acme", "ns", "prompt " + i, unit(i));
