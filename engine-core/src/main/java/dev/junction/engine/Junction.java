@@ -94,7 +94,8 @@ public final class Junction implements AutoCloseable {
      * Streams the answer. Routing errors ({@link InfeasibleIntentException}, {@link BudgetExceededException}) are
      * thrown here; provider failures arrive in the stream as a final {@link dev.junction.spi.StreamEvent.Error} and
      * fail the decision future with {@link DispatchFailedException}. Nothing is sent until the events are
-     * subscribed to.
+     * subscribed to; a stream nobody subscribes to within the intent's latency budget ends with a timeout, giving back
+     * the budget it held.
      */
     public JunctionStream stream(ChatRequest request, Intent intent) {
         return engine.stream(request, intent);
