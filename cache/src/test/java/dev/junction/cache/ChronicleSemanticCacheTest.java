@@ -343,7 +343,7 @@ class ChronicleSemanticCacheTest {
             for (int i = 0; i < 100; i++) {
                 assertTrue(cache.lookupExact(exact("acme", "ns", "prompt " + i)).isPresent(), "kept " + i);
             }
-            // The 100-entry file refused put #940 when a bigger maxEntries was only a number in the config.
+            // The 100-entry file refused the 941st put when a bigger maxEntries was only a number in the config.
             for (int i = 100; i < 2000; i++) {
                 cache.put(sized(i, 100, T0.plusSeconds(i)));
             }
