@@ -262,9 +262,6 @@ public final class Engine implements AutoCloseable {
         for (int tries = 1; ; tries++) {
             Router.Selection sel = router.select(catalog.snapshot(), call.request, call.intent, call.tenantId,
                     call.assessment, inputTokens, call.streaming, ledger, parts.clock().millis());
-            if (!ledger.capped(call.tenantId)) {
-                return new Routed(sel, InMemoryBudgetLedger.Hold.NONE);
-            }
             Candidate[] chain = sel.chain();
             InMemoryBudgetLedger.Hold hold = ledger.hold(call.tenantId, chain, sel.entries());
             int fits = hold.fits();

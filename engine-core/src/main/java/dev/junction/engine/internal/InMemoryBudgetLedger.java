@@ -109,11 +109,6 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         }
     }
 
-    /** Whether a request of the tenant needs a hold: the tenant or some provider is capped. */
-    public boolean capped(String tenantId) {
-        return !providerCaps.isEmpty() || tenantCaps.containsKey(tenantId);
-    }
-
     /** Estimated spend held for one request in flight; {@link #release()} gives it back (once). */
     public static final class Hold {
         /** Holds nothing and covers any chain: for requests no cap applies to. */
