@@ -61,9 +61,21 @@ final class IrtTrainer {
      */
     static QualityWeights.Head train(String name, String trainedOn, List<Example> examples, List<String> models,
                                      float[] meanCosts, Settings s, ObjIntConsumer<QualityWeights.Head> afterEpoch) {
+        ComputationGraph graph = fit(name, examples, models.size(), s, afterEpoch == null ? null : (g, epoch) ->
+                afterEpoch.accept(head(g, name, trainedOn, examples, models, meanCosts), epoch));
+        QualityWeights.Head provisional = head(graph, name, trainedOn, examples, models, meanCosts);
+        return new QualityWeights.Head(name, trainedOn, provisional.hidden(), provisional.w1(), provisional.b1(),
+                provisional.w2(), provisional.b2(), provisional.models(), quantiles(provisional, examples));
+    }
+
+    /**
+     * Fits the graph to {@code examples} ({@code m} labels each), printing each epoch's loss under {@code name};
+     * {@code afterEpoch}, when not null, sees the graph after each epoch and the epoch number from 1.
+     */
+    static ComputationGraph fit(String name, List<Example> examples, int m, Settings s,
+                                ObjIntConsumer<ComputationGraph> afterEpoch) {
         int categories = TaskCategory.values().length;
         int inputs = examples.get(0).x().length;
-        int m = models.size();
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(s.seed())
                 .updater(new Adam(s.learningRate()))
@@ -81,10 +93,6 @@ final class IrtTrainer {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
 
-        boolean[] seen = new boolean[categories];
-        for (Example e : examples) {
-            seen[e.category().ordinal()] = true;
-        }
         Random random = new Random(s.seed());
         int[] order = new int[examples.size()];
         for (int i = 0; i < order.length; i++) {
@@ -101,28 +109,32 @@ final class IrtTrainer {
             int batches = 0;
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 int to = Math.min(order.length, from + s.batchSize());
-                MultiDataSet batch = batch(examples, order, from, to, inputs, categories, m);
-                graph.fit(batch);
+                graph.fit(batch(examples, order, from, to));
                 loss += graph.score();
                 batches++;
             }
             System.out.printf("  %s epoch %d: loss %.4f%n", name, epoch + 1, loss / batches);
             if (afterEpoch != null) {
-                afterEpoch.accept(head(graph, name, trainedOn, s.hidden(), inputs, categories, seen, models, meanCosts),
-                        epoch + 1);
+                afterEpoch.accept(graph, epoch + 1);
             }
         }
-        QualityWeights.Head provisional = head(graph, name, trainedOn, s.hidden(), inputs, categories, seen, models,
-                meanCosts);
-        return new QualityWeights.Head(name, trainedOn, provisional.hidden(), provisional.w1(), provisional.b1(),
-                provisional.w2(), provisional.b2(), provisional.models(), quantiles(provisional, examples, categories));
+        return graph;
     }
 
-    /** The graph's parameters as a head, without ease quantiles. */
-    private static QualityWeights.Head head(ComputationGraph graph, String name, String trainedOn, int hidden, int inputs,
-                                            int categories, boolean[] seen, List<String> models,
-                                            float[] meanCosts) {
+    /**
+     * The graph's parameters as a head, without ease quantiles. A task category none of {@code examples} has takes
+     * the general category's ability (its one-hot input never fired, so its weight is untrained).
+     */
+    static QualityWeights.Head head(ComputationGraph graph, String name, String trainedOn, List<Example> examples,
+                                    List<String> models, float[] meanCosts) {
+        int categories = TaskCategory.values().length;
+        int inputs = examples.get(0).x().length;
+        int hidden = (int) graph.getLayer("z").getParam("W").size(0);
         int m = models.size();
+        boolean[] seen = new boolean[categories];
+        for (Example e : examples) {
+            seen[e.category().ordinal()] = true;
+        }
         INDArray w1 = graph.getLayer("hidden").getParam("W"); // [inputs, hidden]
         INDArray b1 = graph.getLayer("hidden").getParam("b");
         INDArray w2 = graph.getLayer("z").getParam("W"); // [hidden, 1]
@@ -159,8 +171,10 @@ final class IrtTrainer {
                 new float[categories][0]);
     }
 
-    private static MultiDataSet batch(List<Example> examples, int[] order, int from, int to, int inputs,
-                                      int categories, int m) {
+    static MultiDataSet batch(List<Example> examples, int[] order, int from, int to) {
+        int categories = TaskCategory.values().length;
+        int inputs = examples.get(0).x().length;
+        int m = examples.get(0).labels().length;
         int n = to - from;
         float[] x = new float[n * inputs];
         float[] cat = new float[n * categories];
@@ -177,14 +191,15 @@ final class IrtTrainer {
     }
 
     /** 33 quantiles of the head's ease over its training prompts, per category (all prompts for unseen ones). */
-    private static float[][] quantiles(QualityWeights.Head head, List<Example> examples, int categories) {
+    private static float[][] quantiles(QualityWeights.Head head, List<Example> examples) {
+        int categories = TaskCategory.values().length;
         List<List<Float>> byCategory = new ArrayList<>();
         for (int c = 0; c < categories; c++) {
             byCategory.add(new ArrayList<>());
         }
         List<Float> all = new ArrayList<>();
         for (Example e : examples) {
-            float z = (float) ease(head, e.x());
+            float z = (float) head.ease(e.x());
             byCategory.get(e.category().ordinal()).add(z);
             all.add(z);
         }
@@ -208,30 +223,11 @@ final class IrtTrainer {
         return q;
     }
 
-    static double ease(QualityWeights.Head head, float[] x) {
-        int inputs = x.length;
-        double z = head.b2();
-        for (int h = 0; h < head.hidden(); h++) {
-            double a = head.b1()[h];
-            for (int i = 0; i < inputs; i++) {
-                a += head.w1()[h * inputs + i] * x[i];
-            }
-            if (a > 0) {
-                z += a * head.w2()[h];
-            }
-        }
-        return z;
-    }
-
     /** Assembles an input vector: the embedding, then the standardized features of {@code text}. */
     static float[] input(float[] embedding, String text, float[] featureMean, float[] featureStd) {
         float[] x = new float[embedding.length + PromptFeatures.COUNT];
         System.arraycopy(embedding, 0, x, 0, embedding.length);
-        float[] f = new float[PromptFeatures.COUNT];
-        PromptFeatures.extract(text, f);
-        for (int i = 0; i < f.length; i++) {
-            x[embedding.length + i] = (f[i] - featureMean[i]) / featureStd[i];
-        }
+        PromptFeatures.extractStandardized(text, featureMean, featureStd, x, embedding.length);
         return x;
     }
 

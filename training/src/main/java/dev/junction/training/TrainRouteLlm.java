@@ -187,21 +187,13 @@ public final class TrainRouteLlm {
         double[] score = new double[n];
         for (int i = 0; i < n; i++) {
             IrtTrainer.Example e = examples.get(i);
-            double z = IrtTrainer.ease(head, e.x());
+            double z = head.ease(e.x());
             weak[i] = e.labels()[0];
             strong[i] = e.labels()[1];
-            score[i] = probability(head.models().get(1), e, z) - probability(head.models().get(0), e, z);
+            score[i] = head.models().get(1).probability(e.category(), z, e.x())
+                    - head.models().get(0).probability(e.category(), z, e.x());
         }
         return RouterMetrics.of(weak, strong, score).apgr();
-    }
-
-    private static double probability(QualityWeights.ModelAbility m, IrtTrainer.Example e, double z) {
-        double logit = m.discrimination() * z + m.abilityByCategory()[e.category().ordinal()];
-        float[] u = m.readOut();
-        for (int i = 0; i < u.length; i++) {
-            logit += u[i] * e.x()[i];
-        }
-        return 1 / (1 + Math.exp(-logit));
     }
 
     private static void report(String name, List<RoutedPrompt> prompts, List<float[]> embeddings,

@@ -87,7 +87,7 @@ public final class IrtQualityPredictor implements QualityPredictor {
             placements.put(model.id(), placed);
         }
         float[] p = placed.parameters();
-        double readOut = placed.trained() == null ? 0 : head.readOut(placed.trained(), input(prompt));
+        double readOut = placed.trained() == null ? 0 : placed.trained().readOutOf(input(prompt));
         return QualityHead.sigmoid(p[0] * z + p[1 + c] + readOut);
     }
 

@@ -21,6 +21,18 @@ public final class PromptFeatures {
     }
 
     /**
+     * Writes the features of {@code text}, standardized ({@code (f - mean) / std}), into {@code out[offset..offset +
+     * COUNT)}: the features part of a quality head's input.
+     */
+    public static void extractStandardized(String text, float[] mean, float[] std, float[] out, int offset) {
+        float[] f = new float[COUNT];
+        extract(text, f);
+        for (int i = 0; i < COUNT; i++) {
+            out[offset + i] = (f[i] - mean[i]) / std[i];
+        }
+    }
+
+    /**
      * Writes the features of {@code text} into {@code out[0..COUNT)}: log length, digit share, code markers, math
      * markers, multiple-choice layout, non-ASCII letter share, log line count; then, each as {@code log(1 + count)}:
      * words, numbers, sentence ends, percentages, multiplier words (half, third, quarter, twice, double, triple), rate

@@ -1,6 +1,5 @@
 package dev.junction.embeddings.quality;
 
-import dev.junction.embeddings.internal.Dot;
 import dev.junction.spi.TaskCategory;
 
 /**
@@ -40,13 +39,7 @@ public final class QualityHead {
      */
     public float[] input(float[] embedding, String text) {
         float[] x = input(embedding);
-        float[] f = new float[PromptFeatures.COUNT];
-        PromptFeatures.extract(text, f);
-        float[] mean = weights.featureMean();
-        float[] std = weights.featureStd();
-        for (int i = 0; i < PromptFeatures.COUNT; i++) {
-            x[dims + i] = (f[i] - mean[i]) / std[i];
-        }
+        PromptFeatures.extractStandardized(text, weights.featureMean(), weights.featureStd(), x, dims);
         return x;
     }
 
@@ -61,39 +54,20 @@ public final class QualityHead {
         return x;
     }
 
-    /** The ease of an already assembled input vector (embedding then standardized features). */
+    /**
+     * The ease of an already assembled input vector (embedding then standardized features):
+     * {@link QualityWeights.Head#ease}.
+     */
     public double ease(float[] x) {
-        float[] w1 = head.w1();
-        float[] b1 = head.b1();
-        float[] w2 = head.w2();
-        double z = head.b2();
-        for (int h = 0, off = 0; h < head.hidden(); h++, off += inputs) {
-            float a = Dot.dot(w1, off, x, inputs) + b1[h];
-            if (a > 0) {
-                z += a * w2[h];
-            }
-        }
-        return z;
+        return head.ease(x);
     }
 
     /**
      * The probability that trained model {@code m} answers well a prompt of ease {@code z} in category {@code c} with
-     * input {@code x} (from {@link #input}).
+     * input {@code x} (from {@link #input}): {@link QualityWeights.ModelAbility#probability}.
      */
     public double probability(QualityWeights.ModelAbility m, TaskCategory c, double z, float[] x) {
-        return sigmoid(m.discrimination() * z + m.abilityByCategory()[c.ordinal()] + readOut(m, x));
-    }
-
-    /** {@code u_m · x}, model {@code m}'s own read-out of the input {@code x} (from {@link #input}); 0 for none. */
-    double readOut(QualityWeights.ModelAbility m, float[] x) {
-        float[] u = m.readOut();
-        if (u.length == 0) {
-            return 0;
-        }
-        if (x.length != inputs) {
-            throw new IllegalArgumentException("input has " + x.length + " values, expected " + inputs);
-        }
-        return Dot.dot(u, 0, x, inputs);
+        return m.probability(c, z, x);
     }
 
     static double sigmoid(double t) {

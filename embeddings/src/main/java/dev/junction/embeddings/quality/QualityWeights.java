@@ -1,5 +1,6 @@
 package dev.junction.embeddings.quality;
 
+import dev.junction.embeddings.internal.Dot;
 import dev.junction.spi.TaskCategory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -123,6 +124,26 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
             }
         }
 
+        /**
+         * The ease {@code z = w2 · relu(W1 x + b1) + b2} of an input vector {@code x}: the embedding, then the
+         * standardized {@link PromptFeatures} (see {@link PromptFeatures#extractStandardized}).
+         */
+        public double ease(float[] x) {
+            int inputs = w1.length / hidden;
+            if (x.length != inputs) {
+                throw new IllegalArgumentException("input has " + x.length + " values, head " + name + " expects "
+                        + inputs);
+            }
+            double z = b2;
+            for (int h = 0, off = 0; h < hidden; h++, off += inputs) {
+                float a = Dot.dot(w1, off, x, inputs) + b1[h];
+                if (a > 0) {
+                    z += a * w2[h];
+                }
+            }
+            return z;
+        }
+
         /** The trained model called {@code name}, or null. */
         public ModelAbility model(String name) {
             for (ModelAbility m : models) {
@@ -152,6 +173,26 @@ public record QualityWeights(String embedderId, int embeddingDims, float[] embed
             if (abilityByCategory.length != TaskCategory.values().length) {
                 throw new IllegalArgumentException(name + ": abilityByCategory needs one value per task category");
             }
+        }
+
+        /**
+         * The probability {@code sigmoid(a_m z + b_m,c + u_m · x)} that this model answers well a prompt of ease
+         * {@code z} ({@link Head#ease}) in category {@code c} with input {@code x}.
+         */
+        public double probability(TaskCategory c, double z, float[] x) {
+            return QualityHead.sigmoid(discrimination * z + abilityByCategory[c.ordinal()] + readOutOf(x));
+        }
+
+        /** {@code u_m · x}, this model's own read-out of the input {@code x}; 0 for none. */
+        public double readOutOf(float[] x) {
+            if (readOut.length == 0) {
+                return 0;
+            }
+            if (x.length != readOut.length) {
+                throw new IllegalArgumentException("input has " + x.length + " values, model " + name + " reads "
+                        + readOut.length);
+            }
+            return Dot.dot(readOut, 0, x, readOut.length);
         }
     }
 
