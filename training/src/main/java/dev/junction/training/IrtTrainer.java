@@ -136,6 +136,7 @@ final class IrtTrainer {
             seen[e.category().ordinal()] = true;
         }
         INDArray w1 = graph.getLayer("hidden").getParam("W"); // [inputs, hidden]
+        // Biases are rank-1 in DL4J 1.0.0-M2: read them by linear index (getFloat(0, h) on a rank-1 array gives b[0]).
         INDArray b1 = graph.getLayer("hidden").getParam("b");
         INDArray w2 = graph.getLayer("z").getParam("W"); // [hidden, 1]
         INDArray b2 = graph.getLayer("z").getParam("b");
@@ -150,7 +151,7 @@ final class IrtTrainer {
         float[] b1a = new float[hidden];
         float[] w2a = new float[hidden];
         for (int h = 0; h < hidden; h++) {
-            b1a[h] = b1.getFloat(0, h);
+            b1a[h] = b1.getFloat(h);
             w2a[h] = w2.getFloat(h, 0);
         }
         List<QualityWeights.ModelAbility> abilities = new ArrayList<>();
@@ -159,7 +160,7 @@ final class IrtTrainer {
             float[] ability = new float[categories];
             for (int c = 0; c < categories; c++) {
                 int src = seen[c] ? c : general;
-                ability[c] = wo.getFloat(1 + src, k) + bo.getFloat(0, k);
+                ability[c] = wo.getFloat(1 + src, k) + bo.getFloat(k);
             }
             float[] readOut = new float[inputs];
             for (int i = 0; i < inputs; i++) {
@@ -167,7 +168,7 @@ final class IrtTrainer {
             }
             abilities.add(new QualityWeights.ModelAbility(models.get(k), wo.getFloat(0, k), ability, meanCosts[k], readOut));
         }
-        return new QualityWeights.Head(name, trainedOn, hidden, w1RowMajor, b1a, w2a, b2.getFloat(0, 0), abilities,
+        return new QualityWeights.Head(name, trainedOn, hidden, w1RowMajor, b1a, w2a, b2.getFloat(0), abilities,
                 new float[categories][0]);
     }
 
