@@ -125,4 +125,14 @@ class AnthropicContractTest extends ProviderPluginContract {
         client.complete(toolRequest().withTools(weatherTool(), ToolChoice.REQUIRED), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals("any", server.takeRequest().bodyJson().get("tool_choice").get("type").asText());
     }
+
+    @Test
+    void inputPlusMaxTokensOverTheContextLimitIsAContextLengthError() throws Exception {
+        // The 400 Anthropic sends when input + max_tokens exceed the window (verbatim shape of the real body).
+        server.enqueue(ScriptedResponse.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"message\":\"input length and `max_tokens` exceed context limit: 178959 + 64000 > 200000, "
+                + "decrease input length or `max_tokens` and try again\"},\"request_id\":\"req_011CUB2XUHWkFnQzxcKBbjpF\"}"));
+        ProviderException e = completeFails(plainRequest(), options());
+        assertEquals(ErrorKind.CONTEXT_LENGTH_EXCEEDED, e.kind(), e.getMessage());
+    }
 }

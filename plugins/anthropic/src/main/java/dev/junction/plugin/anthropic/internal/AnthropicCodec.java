@@ -293,6 +293,7 @@ public final class AnthropicCodec {
             case "timeout_error" -> ErrorKind.TIMEOUT;
             case "invalid_request_error", "request_too_large" ->
                     lower.contains("prompt is too long") || lower.contains("context window") || lower.contains("context length")
+                            || lower.contains("context limit")
                             ? ErrorKind.CONTEXT_LENGTH_EXCEEDED : ErrorKind.BAD_REQUEST;
             default -> null;
         };
