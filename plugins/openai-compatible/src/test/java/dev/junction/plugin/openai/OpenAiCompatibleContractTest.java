@@ -14,6 +14,7 @@ import dev.junction.spi.ProviderPreset;
 import dev.junction.spi.ResponseFormat;
 import dev.junction.spi.Secret;
 import dev.junction.spi.StreamEvent;
+import dev.junction.spi.ToolCall;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,5 +147,74 @@ class OpenAiCompatibleContractTest extends ProviderPluginContract {
         CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
         StreamEvent.Error e = (StreamEvent.Error) s.last();
         assertEquals(ErrorKind.SERVER_ERROR, e.error().kind());
+    }
+
+    private static final String CHUNK = "data: {\"id\": \"chatcmpl-C1refusal\", \"object\": \"chat.completion.chunk\", "
+            + "\"created\": 1741570283, \"model\": \"gpt-4o-2024-08-06\", \"system_fingerprint\": \"fp_f9f4fb6dbf\", "
+            + "\"choices\": [%s], \"usage\": %s}\n\n";
+
+    @Test
+    void streamedRefusalIsReportedLikeTheNonStreamedOne() throws Exception {
+        // Structured-outputs refusal, streamed: the text arrives in delta.refusal, content stays null.
+        List<String> events = List.of(
+                CHUNK.formatted("{\"index\": 0, \"delta\": {\"role\": \"assistant\", \"content\": null, \"refusal\": \"\"}, \"logprobs\": null, \"finish_reason\": null}", "null"),
+                CHUNK.formatted("{\"index\": 0, \"delta\": {\"refusal\": \"I'm sorry, I can't\"}, \"logprobs\": null, \"finish_reason\": null}", "null"),
+                CHUNK.formatted("{\"index\": 0, \"delta\": {\"refusal\": \" assist with that request.\"}, \"logprobs\": null, \"finish_reason\": null}", "null"),
+                CHUNK.formatted("{\"index\": 0, \"delta\": {}, \"logprobs\": null, \"finish_reason\": \"stop\"}", "null"),
+                CHUNK.formatted("", "{\"prompt_tokens\": 40, \"completion_tokens\": 10, \"total_tokens\": 50}"),
+                "data: [DONE]\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+
+        // The same answer, not streamed, is a CONTENT_FILTERED failure (OpenAiCodec.decode reads message.refusal).
+        server.enqueue(ScriptedResponse.json(200, "{\"id\": \"chatcmpl-C1refusal\", \"object\": \"chat.completion\", "
+                + "\"created\": 1741570283, \"model\": \"gpt-4o-2024-08-06\", \"choices\": [{\"index\": 0, \"message\": "
+                + "{\"role\": \"assistant\", \"content\": null, \"refusal\": \"I'm sorry, I can't assist with that request.\"}, "
+                + "\"logprobs\": null, \"finish_reason\": \"stop\"}], \"usage\": {\"prompt_tokens\": 40, \"completion_tokens\": 10, \"total_tokens\": 50}}"));
+        assertEquals(ErrorKind.CONTENT_FILTERED, completeFails(plainRequest(), options()).kind());
+
+        StreamEvent.Error e = assertInstanceOf(StreamEvent.Error.class, s.last(),
+                "the stream ended " + s.last() + " with text '" + s.text() + "'");
+        assertEquals(ErrorKind.CONTENT_FILTERED, e.error().kind());
+    }
+
+    @Test
+    void parallelToolCallsThatReuseIndexZeroStayDistinct() throws Exception {
+        // Ollama's /v1 stream: each parallel call arrives whole, with its own id, but every one says index 0
+        // (ollama/ollama#15457, #15497).
+        String head = "data: {\"id\":\"chatcmpl-271\",\"object\":\"chat.completion.chunk\",\"created\":1744200000,"
+                + "\"model\":\"qwen2.5-coder:7b\",\"system_fingerprint\":\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":";
+        List<String> events = List.of(
+                head + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_k3q9x1ab\",\"index\":0,\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+                head + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"call_m7z2p4cd\",\"index\":0,\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\\\"London\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+                head + "{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":\"tool_calls\"}],"
+                        + "\"usage\":{\"prompt_tokens\":180,\"completion_tokens\":40,\"total_tokens\":220}}\n\n",
+                "data: [DONE]\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(toolRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        List<ToolCall> calls = assembleToolCalls(s.events());
+        assertEquals(2, calls.size(), "two calls, got " + calls);
+        assertEquals("{\"location\":\"Paris\"}", calls.get(0).argumentsJson());
+        assertEquals("{\"location\":\"London\"}", calls.get(1).argumentsJson());
+    }
+
+    @Test
+    void chunkFieldsAreReadWhateverTheirOrder() throws Exception {
+        // Azure OpenAI serializes chunk members in alphabetical order: choices comes before id and model.
+        List<String> events = List.of(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"\",\"role\":\"assistant\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null}],"
+                        + "\"created\":1741570283,\"id\":\"chatcmpl-AzUrE\",\"model\":\"gpt-4o-2024-11-20\",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_b705f0c291\"}\n\n",
+                "data: {\"choices\":[{\"delta\":{\"content\":\"Hello!\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null}],"
+                        + "\"created\":1741570283,\"id\":\"chatcmpl-AzUrE\",\"model\":\"gpt-4o-2024-11-20\",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_b705f0c291\"}\n\n",
+                "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null}],"
+                        + "\"created\":1741570283,\"id\":\"chatcmpl-AzUrE\",\"model\":\"gpt-4o-2024-11-20\",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_b705f0c291\"}\n\n",
+                "data: [DONE]\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, s.events().get(0));
+        assertEquals("chatcmpl-AzUrE", start.id());
+        assertEquals("gpt-4o-2024-11-20", start.modelVersion());
     }
 }

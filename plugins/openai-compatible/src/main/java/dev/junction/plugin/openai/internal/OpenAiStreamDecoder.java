@@ -11,6 +11,10 @@ import dev.junction.spi.Usage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +30,14 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
     private boolean sawContent;
     private FinishReason finish;
     private Usage usage;
+    private StringBuilder refusal;
+    private int slots;
+    /**
+     * Tool calls get the decoder's own numbering: some servers give every parallel call index 0 (Ollama) or no index
+     * (Gemini's OpenAI endpoint), each whole call with its own id. A provider index's slot, and the id last seen there.
+     */
+    private final Map<Integer, Integer> slotOfIndex = new HashMap<>();
+    private final Map<Integer, String> idAtIndex = new HashMap<>();
 
     /** Makes the exception for an error the provider reports inside the stream. */
     @FunctionalInterface
@@ -58,6 +70,10 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
         }
         String id = null;
         String version = null;
+        // Members may come in any order (Azure writes them alphabetically, choices before id and model): the Start
+        // event waits for the whole first chunk.
+        List<StreamEvent> pending = started ? null : new ArrayList<>();
+        Consumer<StreamEvent> sink = pending == null ? out : pending::add;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -66,10 +82,7 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
                 case "model" -> version = p.getValueAsString();
                 case "choices" -> {
                     if (value == JsonToken.START_ARRAY) {
-                        if (!started) {
-                            start(id, version, out);
-                        }
-                        choices(p, out);
+                        choices(p, sink);
                     } else {
                         p.skipChildren();
                     }
@@ -92,6 +105,7 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
         }
         if (!started) {
             start(id, version, out);
+            pending.forEach(out);
         }
     }
 
@@ -122,7 +136,12 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
-            if ("content".equals(field) && value == JsonToken.VALUE_STRING) {
+            if ("refusal".equals(field) && value == JsonToken.VALUE_STRING) {
+                if (refusal == null) {
+                    refusal = new StringBuilder();
+                }
+                refusal.append(p.getText());
+            } else if ("content".equals(field) && value == JsonToken.VALUE_STRING) {
                 String text = p.getText();
                 if (!text.isEmpty()) {
                     sawContent = true;
@@ -167,13 +186,25 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
                 default -> p.skipChildren();
             }
         }
+        Integer slot = slotOfIndex.get(index);
+        String known = idAtIndex.get(index);
+        if (slot == null || (id != null && known != null && !id.equals(known))) {
+            slot = slots++; // a new call: first use of this index, or a different id reusing it
+            slotOfIndex.put(index, slot);
+        }
+        if (id != null) {
+            idAtIndex.put(index, id);
+        }
         sawContent = true;
-        out.accept(new StreamEvent.ToolCallDelta(index, id, name, args));
+        out.accept(new StreamEvent.ToolCallDelta(slot, id, name, args));
     }
 
     private void finishNow(Consumer<StreamEvent> out) {
         if (!started) {
             start(null, null, out);
+        }
+        if (!sawContent && refusal != null && !refusal.isEmpty()) {
+            throw errors.create(ErrorKind.CONTENT_FILTERED, "the model refused: " + refusal);
         }
         if (finish == FinishReason.CONTENT_FILTER && !sawContent) {
             throw errors.create(ErrorKind.CONTENT_FILTERED, "the provider's content filter withheld the answer");
