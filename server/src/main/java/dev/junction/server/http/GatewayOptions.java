@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param host               the address to bind ({@link #DEFAULT_HOST})
  * @param port               the port, 0 for any free one ({@link #DEFAULT_PORT})
  * @param maxBodyBytes       the largest request body accepted; larger is a 413 ({@link #DEFAULT_MAX_BODY_BYTES})
- * @param readTimeout        how long a client may stall while sending its request before the connection is closed
- *                           ({@link #DEFAULT_READ_TIMEOUT})
+ * @param readTimeout        how long a client may stall while sending its request, or while a streamed answer waits
+ *                           for it to read, before the connection is closed ({@link #DEFAULT_READ_TIMEOUT})
  * @param idleTimeout        how long an idle keep-alive connection stays open ({@link #DEFAULT_IDLE_TIMEOUT})
  * @param streamEventTimeout the longest wait for the engine's next stream event before the stream is ended with an
  *                           error ({@link #DEFAULT_STREAM_EVENT_TIMEOUT})

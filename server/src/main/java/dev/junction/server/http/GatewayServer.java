@@ -277,6 +277,10 @@ public final class GatewayServer implements AutoCloseable {
     private void model(ServerRequest req, ServerResponse res) {
         auth.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         String id = req.path().pathParameters().get("provider") + "/" + req.path().pathParameters().get("model");
+        if (id.equals(IntentParser.AUTO_MODEL)) {
+            json(res, 200, OpenAiResponseWriter.model(IntentParser.AUTO_MODEL, "junction", clock.instant().getEpochSecond(), null));
+            return;
+        }
         ModelDescriptor found = null;
         for (ModelDescriptor m : backend.models()) {
             if (m.id().equals(id)) {
@@ -286,8 +290,7 @@ public final class GatewayServer implements AutoCloseable {
         if (found == null) {
             throw modelNotFound(id);
         }
-        byte[] list = OpenAiResponseWriter.models(List.of(found), clock.instant().getEpochSecond());
-        json(res, 200, list);
+        json(res, 200, OpenAiResponseWriter.model(found.id(), found.provider(), clock.instant().getEpochSecond(), found));
     }
 
     private void embeddings(ServerRequest req, ServerResponse res) throws IOException {
@@ -324,7 +327,8 @@ public final class GatewayServer implements AutoCloseable {
         ChatRequest request = parsed.request().withTenant(tenant.id(), parsed.request().userId());
         if (parsed.stream()) {
             JunctionStream stream = backend.stream(request, intent);
-            new SseWriter(res, stream, parsed.includeUsage(), clock, options.streamEventTimeout(), streamsCut).run();
+            new SseWriter(res, stream, parsed.includeUsage(), clock, options.streamEventTimeout(), streamsCut, watchdogs,
+                    options.readTimeout()).run();
             return;
         }
         JunctionResponse answer = backend.complete(request, intent);
@@ -434,7 +438,8 @@ public final class GatewayServer implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof ProviderException p) {
                 ApiError mapped = fromProvider(p);
-                return new ApiError(mapped.status(), mapped.type(), mapped.code(), null, e.getMessage(), mapped.headers());
+                return new ApiError(mapped.status(), mapped.type(), mapped.code(), null,
+                    p.kind() == ErrorKind.AUTHENTICATION ? mapped.getMessage() : e.getMessage(), mapped.headers());
             }
             return new ApiError(502, "upstream_error", "upstream_failed", null, e.getMessage());
         }

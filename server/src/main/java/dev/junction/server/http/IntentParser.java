@@ -74,14 +74,18 @@ final class IntentParser {
             }
         }
         Intent.Builder b = base.toBuilder();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            apply(b, e.getKey(), e.getValue());
+        }
         if (!routes(model)) {
             if (model.isBlank()) {
                 throw ApiError.invalid("model", "model must not be blank; use '" + AUTO_MODEL + "' to let Junction route.");
             }
+            if (values.containsKey("allow_models")) {
+                throw ApiError.invalid("model", "model pins '" + model + "'; allow_models applies only with '"
+                        + AUTO_MODEL + "'.");
+            }
             b.pinModel(model);
-        }
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            apply(b, e.getKey(), e.getValue());
         }
         try {
             return b.build();

@@ -79,12 +79,18 @@ final class OpenAiRequestParser {
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid(null, e.getMessage());
         }
-        Integer maxTokens = optInt(root, "max_completion_tokens");
-        if (maxTokens == null) {
-            maxTokens = optInt(root, "max_tokens");
-        }
+        String maxField = root.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        Integer maxTokens = optInt(root, maxField);
         if (maxTokens != null && maxTokens < 1) {
-            throw ApiError.invalid("max_tokens", "max_tokens must be at least 1, was " + maxTokens + ".");
+            throw ApiError.invalid(maxField, maxField + " must be at least 1, was " + maxTokens + ".");
+        }
+        // Answering without the log-probabilities asked for would look like success; say so instead.
+        if (optBoolean(root, "logprobs", false)) {
+            throw ApiError.invalid("logprobs", "logprobs are not supported by this gateway; send logprobs: false.");
+        }
+        Integer topLogprobs = optInt(root, "top_logprobs");
+        if (topLogprobs != null && topLogprobs > 0) {
+            throw ApiError.invalid("top_logprobs", "top_logprobs are not supported by this gateway.");
         }
         Integer n = optInt(root, "n");
         if (n != null && n != 1) {

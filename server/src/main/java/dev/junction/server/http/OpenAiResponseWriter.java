@@ -200,6 +200,10 @@ final class OpenAiResponseWriter {
         });
     }
 
+    static byte[] model(String id, String owner, long created, ModelDescriptor m) {
+        return json(g -> model(g, id, owner, created, m));
+    }
+
     private static void model(JsonGenerator g, String id, String owner, long created, ModelDescriptor m) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", id);

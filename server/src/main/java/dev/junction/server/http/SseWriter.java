@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Runs on the request's virtual thread: it requests one event at a time from the engine and writes it before
  * asking for the next, so a slow client slows the upstream read instead of filling memory. Nothing is sent until
  * the first event arrives: a stream that fails before its first token gets a proper HTTP error status. A client
- * that goes away cancels the subscription, which closes the upstream connection. Not thread-safe; one per request.
+ * that goes away, or that reads nothing for the write timeout while a chunk waits to be sent, cancels the
+ * subscription, which closes the upstream connection. The route decision (cost, attempts, cache) rides in a
+ * {@code junction} field of the chunk that carries the {@code finish_reason}, which is therefore sent when the stream
+ * ends; the empty-{@code choices} usage chunk comes only when {@code stream_options.include_usage} asks for it, as
+ * with OpenAI. Not thread-safe; one per request.
  */
 final class SseWriter {
 
@@ -40,6 +46,8 @@ final class SseWriter {
     private final Clock clock;
     private final Duration eventTimeout;
     private final Counter clientGone;
+    private final ScheduledExecutorService watchdogs;
+    private final Duration writeTimeout;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile Flow.Subscription subscription;
 
@@ -49,13 +57,15 @@ final class SseWriter {
     private OutputStream out;
 
     SseWriter(ServerResponse res, JunctionStream stream, boolean includeUsage, Clock clock, Duration eventTimeout,
-              Counter clientGone) {
+              Counter clientGone, ScheduledExecutorService watchdogs, Duration writeTimeout) {
         this.res = res;
         this.stream = stream;
         this.includeUsage = includeUsage;
         this.clock = clock;
         this.eventTimeout = eventTimeout;
         this.clientGone = clientGone;
+        this.watchdogs = watchdogs;
+        this.writeTimeout = writeTimeout;
     }
 
     private record Failed(Throwable error) {
@@ -86,7 +96,7 @@ final class SseWriter {
             }
         });
         Usage usage = null;
-        boolean finished = false;
+        FinishReason finished = null;
         try {
             while (true) {
                 Object next = queue.poll(eventTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -144,15 +154,7 @@ final class SseWriter {
                         g.writeNullField("finish_reason");
                     }));
                     case StreamEvent.UsageReport u -> usage = u.usage();
-                    case StreamEvent.Finish f -> {
-                        finished = true;
-                        FinishReason reason = f.reason();
-                        write(chunk(g -> {
-                            g.writeObjectFieldStart("delta");
-                            g.writeEndObject();
-                            g.writeStringField("finish_reason", OpenAiResponseWriter.finishReason(reason));
-                        }));
-                    }
+                    case StreamEvent.Finish f -> finished = f.reason(); // sent at the end, with the decision
                     case StreamEvent.Error e -> {
                         fail(GatewayServer.toApiError(e.error()));
                         return;
@@ -160,7 +162,7 @@ final class SseWriter {
                 }
                 subscription.request(1);
             }
-            if (!finished) {
+            if (finished == null) {
                 fail(new ApiError(502, "upstream_error", "stream_incomplete", null,
                         "The upstream stream ended without finishing."));
                 return;
@@ -169,19 +171,22 @@ final class SseWriter {
                 open(null);
             }
             RouteDecision decision = decision();
+            FinishReason reason = finished;
+            write(chunk(g -> {
+                g.writeObjectFieldStart("delta");
+                g.writeEndObject();
+                g.writeStringField("finish_reason", OpenAiResponseWriter.finishReason(reason));
+            }, decision == null ? null : g -> {
+                g.writeFieldName("junction");
+                OpenAiResponseWriter.decision(g, decision, null);
+            }));
             Usage finalUsage = usage;
-            if (includeUsage || decision != null) {
+            if (includeUsage) {
                 write(OpenAiResponseWriter.json(g -> {
                     header(g);
                     g.writeArrayFieldStart("choices");
                     g.writeEndArray();
-                    if (includeUsage) {
-                        OpenAiResponseWriter.usage(g, finalUsage == null ? Usage.ZERO : finalUsage);
-                    }
-                    if (decision != null) {
-                        g.writeFieldName("junction");
-                        OpenAiResponseWriter.decision(g, decision, null);
-                    }
+                    OpenAiResponseWriter.usage(g, finalUsage == null ? Usage.ZERO : finalUsage);
                     g.writeEndObject();
                 }));
             }
@@ -248,6 +253,11 @@ final class SseWriter {
     }
 
     private byte[] chunk(OpenAiResponseWriter.Body choice) {
+        return chunk(choice, null);
+    }
+
+    /** A chunk with one choice, and {@code after} (when not null) writing more members after {@code choices}. */
+    private byte[] chunk(OpenAiResponseWriter.Body choice, OpenAiResponseWriter.Body after) {
         return OpenAiResponseWriter.json(g -> {
             header(g);
             g.writeArrayFieldStart("choices");
@@ -256,6 +266,9 @@ final class SseWriter {
             choice.write(g);
             g.writeEndObject();
             g.writeEndArray();
+            if (after != null) {
+                after.write(g);
+            }
             g.writeEndObject();
         });
     }
@@ -280,7 +293,15 @@ final class SseWriter {
         writeRaw(framed);
     }
 
+    /**
+     * Writes and flushes within the write timeout: a client that keeps its connection open but stops reading has the
+     * handler thread interrupted, which closes the socket (virtual-thread socket writes are interruptible), instead of
+     * holding the upstream stream, its connection and its budget hold for as long as it likes.
+     */
     private void writeRaw(byte[] bytes) {
+        Thread handler = Thread.currentThread();
+        ScheduledFuture<?> watchdog = watchdogs.schedule(handler::interrupt, writeTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             out.write(bytes);
             out.flush();
@@ -289,6 +310,11 @@ final class SseWriter {
         } catch (RuntimeException e) {
             // Helidon reports a vanished client as ServerConnectionException (unchecked).
             throw new UncheckedIOException(new IOException("client connection lost", e));
+        } finally {
+            if (!watchdog.cancel(false)) {
+                Thread.interrupted();
+                throw new UncheckedIOException(new IOException("the client read nothing for " + writeTimeout));
+            }
         }
     }
 }
