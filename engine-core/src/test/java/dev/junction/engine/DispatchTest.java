@@ -292,4 +292,39 @@ class DispatchTest {
             assertEquals(Duration.ofMillis(200), s.latencyP99());
         }
     }
+
+    @Test
+    void slowButSuccessfulCallsDoNotOpenTheCircuit() {
+        // Resilience4j counts calls over 60 s as slow and, by default, opens when all calls in the window are slow;
+        // only retryable failures may open a circuit, and a long answer is not a failure.
+        Intent patient = cheapest.toBuilder().latencyBudget(Duration.ofMinutes(5)).build();
+        for (int i = 0; i < 6; i++) {
+            bed.provider("a").script("m1", ok(Duration.ofSeconds(61)));
+        }
+        try (Junction j = bed.builder(first, second).build()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals("a/m1", bed.complete(j, TestBed.hello(), patient).decision().chosen().modelId());
+            }
+            assertEquals(CircuitState.CLOSED, j.liveMatrix().model("a/m1").orElseThrow().providerCircuit());
+            assertEquals("a/m1", bed.complete(j, TestBed.hello(), patient).decision().chosen().modelId());
+        }
+    }
+
+    @Test
+    void aHedgeSkipsACandidateThatCannotBeCalledAndGoesToTheNext() {
+        // b is cooling down after a Retry-After: the hedge goes to c, as a stream's does, instead of being dropped.
+        RetryConfig once = RetryConfig.custom().maxAttemptsPerCandidate(1).build();
+        bed.provider("a").script("m1", ok(Duration.ofSeconds(5)));
+        bed.provider("b").script("m2", rateLimited(Duration.ofSeconds(60)));
+        bed.provider("c").script("m3", ok(Duration.ofMillis(100)));
+        try (Junction j = bed.builder(first, second, third).retry(once).build()) {
+            assertThrows(RuntimeException.class,
+                    () -> bed.complete(j, TestBed.hello(), cheapest.toBuilder().pinModel("b/m2").build()));
+            Instant start = bed.clock.instant();
+            RouteDecision d = bed.complete(j, TestBed.hello(),
+                    cheapest.toBuilder().hedgeAfter(Duration.ofMillis(500)).build()).decision();
+            assertEquals("c/m3", d.chosen().modelId(), "the hedge was dropped because b was cooling down");
+            assertEquals(start.plusMillis(600), bed.clock.instant());
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +44,10 @@ public final class Circuit {
                 .waitDurationInOpenState(config.waitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.permittedCallsInHalfOpenState())
                 .recordException(t -> t instanceof ProviderException pe && pe.retryable())
+                // Slow successes say nothing about health: never let the slow-call rate (default: 100 % of calls
+                // over 60 s) open the circuit.
+                .slowCallRateThreshold(100)
+                .slowCallDurationThreshold(Duration.ofNanos(Long.MAX_VALUE))
                 .clock(clock)
                 .build();
         this.breaker = CircuitBreaker.of(name, r4j);

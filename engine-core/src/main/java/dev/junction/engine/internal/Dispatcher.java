@@ -311,11 +311,14 @@ public final class Dispatcher {
 
         private void onHedge(Running r) {
             synchronized (this) {
-                if (done || r.finished || next >= chain.length) {
+                if (done || r.finished) {
                     return;
                 }
-                int i = next++;
-                launch(i, 1, false);
+                while (!done && next < chain.length) {
+                    if (launch(next++, 1, false)) {
+                        break;
+                    }
+                }
             }
         }
 
