@@ -22,6 +22,7 @@ import java.util.List;
 import static dev.junction.engine.fakes.FakeProviderClient.cutStream;
 import static dev.junction.engine.fakes.FakeProviderClient.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -200,6 +201,30 @@ class CacheTest {
 
         @Override
         public void close() {
+        }
+    }
+
+    @Test
+    void anExactEntryServedOnceCanStillBeReportedAsAWrongHit() {
+        // A hit replaces the entry with a copy counting the hit; the id must still lead to it, since reporting a
+        // wrong hit is only possible after the hit.
+        try (InMemoryExactCacheStore store = new InMemoryExactCacheStore(100)) {
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            ChatResponse answer = new ChatResponse("r1", "stale", List.of(), FinishReason.STOP, Usage.ZERO, "a", "m1", "m1");
+            store.put(new CacheEntry("e1", "acme", "ns", "key", "prompt", null, answer, 0.9, 0.01, now,
+                    now.plusSeconds(60), 0));
+            CacheQuery q = new CacheQuery("acme", "ns", "key", null, null, null, 0, now);
+            assertEquals("e1", store.lookupExact(q).orElseThrow().entry().id());
+            assertTrue(store.reportWrongHit("e1"), "the entry just served is found by its id");
+            assertTrue(store.lookupExact(q).isEmpty(), "a reported wrong hit is not served again");
+            assertEquals(1, store.stats().wrongHitReports());
+            // A new answer under the same key replaces the old entry: the old id no longer leads anywhere.
+            store.put(new CacheEntry("e2", "acme", "ns", "key", "prompt", null, answer, 0.9, 0.01, now,
+                    now.plusSeconds(60), 0));
+            store.put(new CacheEntry("e3", "acme", "ns", "key", "prompt", null, answer, 0.9, 0.01, now,
+                    now.plusSeconds(60), 0));
+            assertFalse(store.invalidate("e2"), "a replaced entry's id is gone");
+            assertEquals("e3", store.lookupExact(q).orElseThrow().entry().id());
         }
     }
 }

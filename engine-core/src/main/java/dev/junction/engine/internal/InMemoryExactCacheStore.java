@@ -45,7 +45,7 @@ public final class InMemoryExactCacheStore implements SemanticCacheStore {
         this.byKey = Caffeine.newBuilder().maximumSize(maximumEntries)
                 .executor(Runnable::run)
                 .removalListener((String key, CacheEntry entry, RemovalCause cause) -> {
-                    if (entry != null) {
+                    if (entry != null && cause != RemovalCause.REPLACED) {
                         keyById.asMap().remove(entry.id(), key);
                     }
                     if (cause == RemovalCause.SIZE) {
@@ -93,7 +93,10 @@ public final class InMemoryExactCacheStore implements SemanticCacheStore {
         checkOpen();
         String key = key(entry.tenantId(), entry.namespace(), entry.exactKey());
         keyById.put(entry.id(), key);
-        byKey.put(key, entry);
+        CacheEntry old = byKey.asMap().put(key, entry);
+        if (old != null && !old.id().equals(entry.id())) {
+            keyById.asMap().remove(old.id(), key);
+        }
     }
 
     @Override
