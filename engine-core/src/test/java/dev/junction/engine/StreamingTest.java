@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
+import dev.junction.engine.internal.TokenEstimator;
 import dev.junction.spi.ErrorKind;
 import dev.junction.spi.FinishReason;
 import dev.junction.spi.ModelDescriptor;
@@ -134,7 +135,12 @@ class StreamingTest {
             assertEquals(List.of("start a/m1", "text Hel", "error NETWORK"), events);
             assertTrue(bed.provider("b").calls().isEmpty(), "no fail-over once a token was delivered");
             CompletionException e = assertThrows(CompletionException.class, () -> s.decision().join());
-            assertInstanceOf(DispatchFailedException.class, e.getCause());
+            DispatchFailedException failed = assertInstanceOf(DispatchFailedException.class, e.getCause());
+            // The provider bills what it sent. No usage came before the cut: the prompt's estimate and "Hel" (1 token).
+            double charged = (TokenEstimator.estimate(TestBed.hello()) * 0.1 + 1 * 0.1) / 1e6;
+            assertEquals(charged, failed.decision().costUsd(), 1e-15);
+            assertEquals(charged, j.budgets().tenant("default").spentUsd(), 1e-15);
+            assertEquals(charged, j.budgets().provider("a").spentUsd(), 1e-15);
         }
     }
 
@@ -221,6 +227,10 @@ class StreamingTest {
             assertEquals(1, a.cancelled());
             RouteDecision d = s.decision().handle((ok, e) -> ((DispatchFailedException) (e instanceof CompletionException c ? c.getCause() : e)).decision()).join();
             assertEquals(Attempt.Outcome.CANCELLED, d.attempts().get(0).outcome());
+            // Cancelled after "a": charged for the prompt and that token, so cancelling cannot dodge a budget.
+            double charged = (TokenEstimator.estimate(TestBed.hello()) * 0.1 + 1 * 0.1) / 1e6;
+            assertEquals(charged, d.costUsd(), 1e-15);
+            assertEquals(charged, j.budgets().tenant("default").spentUsd(), 1e-15);
         }
     }
 

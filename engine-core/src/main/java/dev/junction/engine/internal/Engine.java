@@ -318,7 +318,7 @@ public final class Engine implements AutoCloseable {
                         result.complete(answered(call, sel, outcome.response(), outcome.index(), outcome.attempts(), -1,
                                 cacheOn));
                     } else {
-                        result.completeExceptionally(dispatchFailed(call, sel, error));
+                        result.completeExceptionally(dispatchFailed(call, sel, error, -1, Usage.ZERO, 0));
                     }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
@@ -377,9 +377,17 @@ public final class Engine implements AutoCloseable {
                             }
 
                             @Override
-                            public void failed(Dispatcher.Failure failure, int index) {
+                            public void failed(Dispatcher.Failure failure, int index, Usage delivered) {
                                 try {
-                                    decision.completeExceptionally(dispatchFailed(call, sel, failure));
+                                    // A stream cut or cancelled after its first token is billed for what it sent.
+                                    double cost = 0;
+                                    if (delivered != null && index >= 0) {
+                                        ModelEntry e = sel.entries()[index];
+                                        cost = cost(e, delivered);
+                                        ledger.record(call.tenantId, e.provider, cost);
+                                    }
+                                    decision.completeExceptionally(dispatchFailed(call, sel, failure, index,
+                                            delivered == null ? Usage.ZERO : delivered, cost));
                                 } finally {
                                     routed.hold().release();
                                 }
@@ -444,7 +452,12 @@ public final class Engine implements AutoCloseable {
         return new JunctionResponse(out, decision);
     }
 
-    private RuntimeException dispatchFailed(Call call, Router.Selection sel, Throwable error) {
+    /**
+     * The exception a failed call ends with. {@code index}: the candidate that was delivering when a stream was cut,
+     * or -1; {@code spent} and {@code cost}: what that cut stream was charged.
+     */
+    private RuntimeException dispatchFailed(Call call, Router.Selection sel, Throwable error, int index, Usage spent,
+                                            double cost) {
         Throwable t = error;
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();
@@ -452,12 +465,12 @@ public final class Engine implements AutoCloseable {
         if (t instanceof Dispatcher.Failure f) {
             RouteDecision decision = new RouteDecision(call.requestId, null, Arrays.asList(sel.chain()),
                     sel.exclusions(), call.assessment, cacheOn(call) ? CacheStatus.MISS : CacheStatus.BYPASS,
-                    Double.NaN, f.attempts(), sel.violated(), 0);
+                    Double.NaN, f.attempts(), sel.violated(), cost);
             DispatchFailedException ex = new DispatchFailedException(f.getMessage(), decision, f.last());
             long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
-            ModelEntry e = sel.entries()[0];
-            metrics.request(e.provider, e.model, false, took, 0, 0, 0);
-            audit(call, null, null, null, Usage.ZERO, 0, decision.cacheStatus(), f.attempts().size(), ex);
+            ModelEntry e = sel.entries()[Math.max(0, index)];
+            metrics.request(e.provider, e.model, false, took, spent.inputTokens(), spent.outputTokens(), cost);
+            audit(call, null, null, null, spent, cost, decision.cacheStatus(), f.attempts().size(), ex);
             return ex;
         }
         RuntimeException ex = t instanceof RuntimeException r ? r : new IllegalStateException(t);

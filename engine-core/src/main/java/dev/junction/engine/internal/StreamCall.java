@@ -40,7 +40,11 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
     public interface Listener {
         void succeeded(ChatResponse response, int index, List<Attempt> attempts, long ttftNanos);
 
-        void failed(Dispatcher.Failure failure, int index);
+        /**
+         * @param index     the candidate whose attempt was delivering, or -1
+         * @param delivered what the caller was sent before the end ({@link #delivered()}), or null when no token was
+         */
+        void failed(Dispatcher.Failure failure, int index, Usage delivered);
     }
 
     private final Dispatcher d;
@@ -159,7 +163,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
             lastError = new ProviderException(ErrorKind.CANCELLED, c == null ? "none" : entries[c.index].provider,
                     null, 0, "the caller cancelled the stream");
             listener.failed(new Dispatcher.Failure("the caller cancelled the stream", attempts, lastError),
-                    c == null ? -1 : c.index);
+                    c == null ? -1 : c.index, delivered());
         }
     }
 
@@ -415,6 +419,25 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         listener.succeeded(response, inner.index, List.copyOf(attempts), ttftNanos);
     }
 
+    /**
+     * What the caller was sent before a stream ended without finishing (cut, or cancelled), which the provider bills:
+     * the usage it reported, or else an estimate (the prompt, and the delivered text and tool-call arguments at about
+     * four characters a token); null when no token was delivered.
+     */
+    private Usage delivered() {
+        if (!firstToken) {
+            return null;
+        }
+        if (!usage.equals(Usage.ZERO)) {
+            return usage;
+        }
+        long chars = text.length();
+        for (String[] c : toolCalls.values()) {
+            chars += (c[1] == null ? 0 : c[1].length()) + c[2].length();
+        }
+        return Usage.of(TokenEstimator.estimate(request), (chars + 3) / 4);
+    }
+
     /** A stream failed after its first token: the caller already saw an Error event; no fail-over. */
     private void streamCut(Inner inner, ProviderException error) {
         inner.finished = true;
@@ -431,7 +454,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
                 error.getMessage()));
         lastError = error;
         listener.failed(new Dispatcher.Failure("the stream was cut after its first token: " + error.getMessage(),
-                attempts, error), inner.index);
+                attempts, error), inner.index, delivered());
     }
 
     /** An attempt failed before its first token: retry or fail over. */
@@ -485,7 +508,8 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         ProviderException error = lastError != null ? lastError
                 : new ProviderException(ErrorKind.NETWORK, "none", null, 0, "no candidate could be called");
         queue.add(new StreamEvent.Error(error));
-        listener.failed(new Dispatcher.Failure("all attempts failed; last: " + error.getMessage(), attempts, lastError), -1);
+        listener.failed(new Dispatcher.Failure("all attempts failed; last: " + error.getMessage(), attempts, lastError), -1,
+                null);
     }
 
     private void drain() {
