@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
+import dev.junction.engine.internal.TokenEstimator;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ModelDescriptor;
@@ -65,6 +66,18 @@ class RoutingTest {
             RouteDecision d = bed.complete(j, r, noCache.toBuilder().pinModel("c/best").build()).decision();
             // 4 message tokens + 100 text tokens at $10/M, plus 100 output tokens at $30/M
             assertEquals(104 * 10e-6 + 100 * 30e-6, d.chosen().estimatedCostUsd(), 1e-12);
+        }
+    }
+
+    @Test
+    void anAnswerWithoutUsageIsChargedAnEstimateNotNothing() {
+        // e.g. an OpenAI-compatible server configured not to send stream usage, or one that omits usage.
+        bed.provider("b").script("mid", ok(Duration.ofMillis(300), "x".repeat(40), 0, 0));
+        try (Junction j = junction()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().pinModel("mid").build()).decision();
+            double expected = TokenEstimator.estimate(TestBed.hello()) * 1e-6 + 10 * 4e-6;
+            assertEquals(expected, d.costUsd(), 1e-12);
+            assertEquals(expected, j.budgets().tenant("default").spentUsd(), 1e-12);
         }
     }
 

@@ -30,6 +30,7 @@ import dev.junction.spi.ProviderException;
 import dev.junction.spi.RequestContext;
 import dev.junction.spi.RequestInterceptor;
 import dev.junction.spi.StreamEvent;
+import dev.junction.spi.ToolCall;
 import dev.junction.spi.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -417,6 +418,22 @@ public final class Engine implements AutoCloseable {
         return new JunctionResponse(response, decision);
     }
 
+    /**
+     * The usage an answer is charged for: what the provider reported or, when it reported none (an OpenAI-compatible
+     * server asked not to send stream usage, or one that omits it), an estimate, so that such answers still count
+     * against budgets.
+     */
+    static Usage billed(ChatRequest request, ChatResponse response) {
+        if (!response.usage().equals(Usage.ZERO)) {
+            return response.usage();
+        }
+        long chars = response.text() == null ? 0 : response.text().length();
+        for (ToolCall c : response.toolCalls()) {
+            chars += c.name().length() + c.argumentsJson().length();
+        }
+        return TokenEstimator.estimateUsage(request, chars);
+    }
+
     /** The actual cost of reported usage at the model's prices. */
     static double cost(ModelEntry e, Usage u) {
         long uncached = Math.max(0, u.inputTokens() - u.cachedInputTokens());
@@ -428,7 +445,8 @@ public final class Engine implements AutoCloseable {
                                       List<dev.junction.engine.Attempt> attempts, long ttftNanos, boolean cacheOn) {
         ModelEntry e = sel.entries()[index];
         Candidate chosen = sel.chain()[index];
-        double cost = cost(e, response.usage());
+        Usage billed = billed(call.request, response);
+        double cost = cost(e, billed);
         ledger.record(call.tenantId, e.provider, cost);
         CacheStatus status = cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS;
         if (cacheOn && (response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS)) {
@@ -442,11 +460,10 @@ public final class Engine implements AutoCloseable {
             }
         }
         long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
-        metrics.request(e.provider, e.model, true, took, response.usage().inputTokens(), response.usage().outputTokens(),
-                cost);
+        metrics.request(e.provider, e.model, true, took, billed.inputTokens(), billed.outputTokens(), cost);
         RouteDecision decision = new RouteDecision(call.requestId, chosen, Arrays.asList(sel.chain()), sel.exclusions(),
                 call.assessment, status, Double.NaN, attempts, sel.violated(), cost);
-        audit(call, e.provider, e.model, response.modelVersion(), response.usage(), cost, status, attempts.size(), null,
+        audit(call, e.provider, e.model, response.modelVersion(), billed, cost, status, attempts.size(), null,
                 ttftNanos);
         ChatResponse out = call.streaming ? response : afterResponse(call, response);
         return new JunctionResponse(out, decision);

@@ -435,7 +435,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         for (String[] c : toolCalls.values()) {
             chars += (c[1] == null ? 0 : c[1].length()) + c[2].length();
         }
-        return Usage.of(TokenEstimator.estimate(request), (chars + 3) / 4);
+        return TokenEstimator.estimateUsage(request, chars);
     }
 
     /** A stream failed after its first token: the caller already saw an Error event; no fail-over. */

@@ -4,6 +4,7 @@ import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ContentPart;
 import dev.junction.spi.Message;
 import dev.junction.spi.ToolDefinition;
+import dev.junction.spi.Usage;
 
 /**
  * Estimates a request's prompt length in tokens without a tokenizer: about four characters per token, plus a small
@@ -19,6 +20,14 @@ public final class TokenEstimator {
     public static final int PER_IMAGE = 765;
 
     private TokenEstimator() {
+    }
+
+    /**
+     * The usage to charge for an answer that came without any: the prompt's estimate, and {@code outputChars}
+     * characters of answer (text and tool-call arguments) at about four characters a token.
+     */
+    public static Usage estimateUsage(ChatRequest request, long outputChars) {
+        return Usage.of(estimate(request), (outputChars + 3) / 4);
     }
 
     public static int estimate(ChatRequest request) {
