@@ -176,6 +176,9 @@ public final class AnthropicCodec {
             return;
         }
         for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Text t && t.text().isEmpty()) {
+                continue; // OpenAI clients send a tool-call turn as content ""; Anthropic rejects empty text blocks
+            }
             g.writeStartObject();
             if (part instanceof ContentPart.Text t) {
                 g.writeStringField("type", "text");

@@ -196,6 +196,9 @@ public final class GeminiCodec {
             return;
         }
         for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Text t && t.text().isEmpty()) {
+                continue; // OpenAI clients send a tool-call turn as content ""; Gemini rejects an empty text part
+            }
             g.writeStartObject();
             if (part instanceof ContentPart.Text t) {
                 g.writeStringField("text", t.text());
