@@ -1,23 +1,19 @@
 package dev.junction.plugin.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.junction.plugin.testkit.CollectingSubscriber;
 import dev.junction.plugin.testkit.ProviderPluginContract;
 import dev.junction.plugin.testkit.RecordedRequest;
 import dev.junction.plugin.testkit.ScriptedResponse;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ChatResponse;
-import dev.junction.spi.ContentPart;
 import dev.junction.spi.ErrorKind;
 import dev.junction.spi.Message;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ProviderPlugin;
 import dev.junction.spi.ResponseFormat;
-import dev.junction.spi.Role;
 import dev.junction.spi.Secret;
 import dev.junction.spi.StreamEvent;
-import dev.junction.spi.ToolCall;
 import dev.junction.spi.ToolChoice;
 import dev.junction.spi.Usage;
 import org.junit.jupiter.api.Test;
@@ -138,21 +134,5 @@ class AnthropicContractTest extends ProviderPluginContract {
                 + "decrease input length or `max_tokens` and try again\"},\"request_id\":\"req_011CUB2XUHWkFnQzxcKBbjpF\"}"));
         ProviderException e = completeFails(plainRequest(), options());
         assertEquals(ErrorKind.CONTEXT_LENGTH_EXCEEDED, e.kind(), e.getMessage());
-    }
-
-    @Test
-    void anAssistantToolCallTurnWithEmptyTextIsSentWithoutAnEmptyTextPart() throws Exception {
-        // OpenAI clients send it as {"role": "assistant", "content": "", "tool_calls": [...]}, which the gateway
-        // parses into an empty text part; the provider rejects empty text.
-        ToolCall call = new ToolCall("call_1", "get_weather", "{\"location\":\"Paris\"}");
-        ChatRequest r = toolRequest().withMessages(List.of(Message.user("What is the weather in Paris?"),
-                new Message(Role.ASSISTANT, List.of(new ContentPart.Text("")), List.of(call), null, null),
-                Message.toolResult("call_1", "{\"temperature\":22}")));
-        respondJson(200, "plain.response.json");
-        complete(r);
-        JsonNode assistant = server.takeRequest().bodyJson().get("messages").get(1);
-        assertEquals("assistant", assistant.get("role").asText());
-        assertEquals(1, assistant.get("content").size(), "the tool_use block only: " + assistant);
-        assertEquals("tool_use", assistant.get("content").get(0).get("type").asText());
     }
 }

@@ -1,6 +1,5 @@
 package dev.junction.plugin.gemini;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.junction.plugin.testkit.CollectingSubscriber;
 import dev.junction.plugin.testkit.ProviderPluginContract;
 import dev.junction.plugin.testkit.RecordedRequest;
@@ -14,10 +13,8 @@ import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ProviderPlugin;
 import dev.junction.spi.ResponseFormat;
-import dev.junction.spi.Role;
 import dev.junction.spi.Secret;
 import dev.junction.spi.StreamEvent;
-import dev.junction.spi.ToolCall;
 import dev.junction.spi.Usage;
 import org.junit.jupiter.api.Test;
 
@@ -140,21 +137,5 @@ class GeminiContractTest extends ProviderPluginContract {
         CollectingSubscriber s = stream(r, options(), CollectingSubscriber.all()).awaitDone(AWAIT);
         assertEquals(ErrorKind.BAD_REQUEST, assertInstanceOf(StreamEvent.Error.class, s.last()).error().kind());
         assertEquals(0, server.requestCount());
-    }
-
-    @Test
-    void anAssistantToolCallTurnWithEmptyTextIsSentWithoutAnEmptyTextPart() throws Exception {
-        // OpenAI clients send it as {"role": "assistant", "content": "", "tool_calls": [...]}, which the gateway
-        // parses into an empty text part; the provider rejects empty text.
-        ToolCall call = new ToolCall("call_1", "get_weather", "{\"location\":\"Paris\"}");
-        ChatRequest r = toolRequest().withMessages(List.of(Message.user("What is the weather in Paris?"),
-                new Message(Role.ASSISTANT, List.of(new ContentPart.Text("")), List.of(call), null, null),
-                Message.toolResult("call_1", "{\"temperature\":22}")));
-        respondJson(200, "plain.response.json");
-        complete(r);
-        JsonNode model = server.takeRequest().bodyJson().get("contents").get(1);
-        assertEquals("model", model.get("role").asText());
-        assertEquals(1, model.get("parts").size(), "the functionCall part only: " + model);
-        assertTrue(model.get("parts").get(0).has("functionCall"), model.toString());
     }
 }

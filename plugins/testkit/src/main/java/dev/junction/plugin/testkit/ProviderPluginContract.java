@@ -18,6 +18,7 @@ import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ProviderPlugin;
 import dev.junction.spi.ResponseFormat;
+import dev.junction.spi.Role;
 import dev.junction.spi.Secret;
 import dev.junction.spi.StreamEvent;
 import dev.junction.spi.ToolCall;
@@ -229,6 +230,27 @@ public abstract class ProviderPluginContract {
 
     protected static ChatRequest toolRequest() {
         return ChatRequest.ofUser("What is the weather in Paris and London?").withTools(weatherTool(), ToolChoice.AUTO);
+    }
+
+    @Test
+    void anAssistantToolCallTurnWithEmptyTextSendsNoEmptyTextPart() throws Exception {
+        // OpenAI clients send that turn as {"role": "assistant", "content": "", "tool_calls": [...]}, which the gateway
+        // parses into an empty text part; Anthropic and Gemini reject a request with empty text in it.
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"location\":\"Paris\"}");
+        ChatRequest r = toolRequest().withMessages(List.of(Message.user("What is the weather in Paris?"),
+                new Message(Role.ASSISTANT, List.of(new ContentPart.Text("")), List.of(call), null, null),
+                Message.toolResult("call_1", "{\"temperature\":22}")));
+        respondJson(200, "plain.response.json");
+        complete(r);
+        JsonNode body = server.takeRequest().bodyJson();
+        assertTrue(body.toString().contains("get_weather"), "the tool call is sent: " + body);
+        List<JsonNode> nodes = new ArrayList<>(List.of(body));
+        while (!nodes.isEmpty()) {
+            JsonNode n = nodes.remove(nodes.size() - 1);
+            assertFalse(n.isObject() && n.path("text").isTextual() && n.path("text").asText().isEmpty(),
+                    "an empty text part was sent: " + body);
+            n.forEach(nodes::add);
+        }
     }
 
     // ---- discovery and lifecycle
