@@ -6,7 +6,12 @@ import dev.junction.engine.fakes.TestBed;
 import dev.junction.engine.internal.TokenEstimator;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ContentPart;
+import dev.junction.spi.Message;
 import dev.junction.spi.ModelDescriptor;
+import dev.junction.spi.PromptAssessment;
+import dev.junction.spi.QualityPredictor;
+import dev.junction.spi.TaskCategory;
 import dev.junction.spi.ToolDefinition;
 import dev.junction.spi.ToolChoice;
 import dev.junction.spi.Usage;
@@ -66,6 +71,35 @@ class RoutingTest {
             RouteDecision d = bed.complete(j, r, noCache.toBuilder().pinModel("c/best").build()).decision();
             // 4 message tokens + 100 text tokens at $10/M, plus 100 output tokens at $30/M
             assertEquals(104 * 10e-6 + 100 * 30e-6, d.chosen().estimatedCostUsd(), 1e-12);
+        }
+    }
+
+    @Test
+    void theContextWindowCheckCountsImagesWhateverThePredictorCounts() {
+        // A predictor may count text only (the shipped one does): 20 images are about 15,300 tokens, over a 4k window.
+        ModelDescriptor small = new ModelDescriptor("a", "small-4k", 4_096, 1_024, cheap.prices(), cheap.capabilities(),
+                cheap.regions(), cheap.retention(), cheap.quality());
+        ModelDescriptor large = new ModelDescriptor("b", "large", 200_000, 1_024, mid.prices(), mid.capabilities(),
+                mid.regions(), mid.retention(), mid.quality());
+        QualityPredictor textOnly = new QualityPredictor() {
+            @Override
+            public PromptAssessment assess(ChatRequest request, float[] embedding) {
+                return new PromptAssessment(TaskCategory.GENERAL, 0, 11, embedding, null);
+            }
+
+            @Override
+            public double predict(PromptAssessment prompt, ModelDescriptor model) {
+                return 0.8;
+            }
+        };
+        List<ContentPart> parts = new ArrayList<>(List.of(new ContentPart.Text("What is in these pictures?")));
+        for (int i = 0; i < 20; i++) {
+            parts.add(ContentPart.Image.ofUrl("https://example.com/" + i + ".png"));
+        }
+        try (Junction j = bed.builder(small, large).cacheStore(null).qualityPredictor(textOnly).build()) {
+            RouteDecision d = bed.complete(j, ChatRequest.of(List.of(Message.user(parts))),
+                    noCache.toBuilder().objective(Objective.CHEAPEST).build()).decision();
+            assertEquals("b/large", d.chosen().modelId());
         }
     }
 

@@ -258,8 +258,9 @@ public final class Engine implements AutoCloseable {
      */
     private Routed route(Call call) {
         call.assessment = parts.predictor().assess(call.request, call.embedding);
-        int inputTokens = call.assessment.inputTokens() > 0 ? call.assessment.inputTokens()
-                : TokenEstimator.estimate(call.request);
+        // A predictor's estimate may leave out images, tools or the response schema: the hard context-window check
+        // takes the larger of it and the engine's own estimate.
+        int inputTokens = Math.max(call.assessment.inputTokens(), TokenEstimator.estimate(call.request));
         for (int tries = 1; ; tries++) {
             Router.Selection sel = router.select(catalog.snapshot(), call.request, call.intent, call.tenantId,
                     call.assessment, inputTokens, call.streaming, ledger, parts.clock().millis());
