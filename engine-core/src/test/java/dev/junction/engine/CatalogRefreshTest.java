@@ -1,12 +1,17 @@
 package dev.junction.engine;
 
+import dev.junction.engine.catalog.CatalogFormat;
+import dev.junction.engine.catalog.FileCatalogSource;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
 import dev.junction.spi.CatalogSource;
 import dev.junction.spi.ModelDescriptor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -133,5 +138,31 @@ class CatalogRefreshTest {
             assertFalse(j.models().isEmpty());
             assertTrue(j.providers().isEmpty());
         }
+    }
+
+    @Test
+    void aFileChangeIsAppliedThoughAnotherSourceFailedInTheSameRefresh(@TempDir Path dir) throws IOException {
+        // The file source takes a change as seen once it reports it: refusing the whole refresh because another
+        // source failed would lose that change for good.
+        ModelDescriptor cheap = Models.model("a", "m1", 1, 1, 0.7);
+        ModelDescriptor repriced = Models.model("a", "m1", 5, 5, 0.7);
+        ModelDescriptor other = Models.model("a", "m2", 2, 2, 0.8);
+        Path file = dir.resolve("catalog.json");
+        Files.writeString(file, CatalogFormat.toJunctionJson(List.of(cheap)));
+        ScriptedSource flaky = new ScriptedSource(List.of(other));
+        bed.provider("a");
+        try (Junction j = bed.builder().catalog(FileCatalogSource.of(file)).catalog(flaky).build()) {
+            Files.writeString(file, CatalogFormat.toJunctionJson(List.of(repriced)));
+            flaky.next = new IOException("HTTP 503 once");
+            j.refreshCatalog();
+            assertEquals(5.0, price(j, "a/m1"), "the file's new price is in force");
+            assertEquals(2.0, price(j, "a/m2"), "the failing source keeps its previous models");
+            j.refreshCatalog();
+            assertEquals(5.0, price(j, "a/m1"));
+        }
+    }
+
+    private static double price(Junction j, String id) {
+        return j.models().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow().prices().inputPerMillion();
     }
 }

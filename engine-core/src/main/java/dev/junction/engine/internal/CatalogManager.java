@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Holds the catalog snapshot in force and replaces it when a source reports a change.
  *
- * <p>Several sources merge in order: a later source wins on the same {@code provider/model}. A refresh that fails
- * (a source throws, or returns no models, duplicate ids or an invalid descriptor) is logged and the previous
- * snapshot stays in force. Thread-safe: readers take the snapshot from an atomic reference; refreshes serialize.
+ * <p>Several sources merge in order: a later source wins on the same {@code provider/model}. A source that fails in
+ * a refresh (it throws, or returns no models, duplicate ids or an invalid descriptor) is logged and keeps its previous
+ * models, while the other sources' changes are applied: a source that reported a change has taken it as seen and
+ * would not report it again. Thread-safe: readers take the snapshot from an atomic reference; refreshes serialize.
  */
 public final class CatalogManager {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogManager.class);
@@ -78,16 +79,19 @@ public final class CatalogManager {
             try {
                 reloaded = s.reloadIfChanged();
             } catch (java.io.IOException | RuntimeException e) {
-                LOG.warn("catalog source {} failed to reload, keeping the previous catalog: {}", s.name(), e.toString());
-                return false;
+                // Keep this source's previous models, but still apply the other sources' changes: a source that
+                // reported a change has recorded it as seen and will not report it again.
+                LOG.warn("catalog source {} failed to reload, keeping its previous models: {}", s.name(), e.toString());
+                continue;
             }
             if (reloaded == null || reloaded.isEmpty()) {
                 continue;
             }
             String problem = problem(reloaded.get());
             if (problem != null) {
-                LOG.warn("catalog source {} returned an invalid catalog, keeping the previous one: {}", s.name(), problem);
-                return false;
+                LOG.warn("catalog source {} returned an invalid catalog, keeping its previous models: {}", s.name(),
+                        problem);
+                continue;
             }
             next.set(i, List.copyOf(reloaded.get()));
             changed = true;
