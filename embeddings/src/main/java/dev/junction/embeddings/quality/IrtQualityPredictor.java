@@ -128,10 +128,11 @@ public final class IrtQualityPredictor implements QualityPredictor {
 
     private QualityWeights.ModelAbility trained(ModelDescriptor model) {
         String id = model.model().toLowerCase(Locale.ROOT);
+        String shortId = id.substring(id.lastIndexOf('/') + 1); // OpenRouter's ids carry the organisation too
         for (QualityWeights.ModelAbility m : head.head().models()) {
             String name = m.name().toLowerCase(Locale.ROOT);
             String shortName = name.substring(name.lastIndexOf('/') + 1);
-            if (id.equals(name) || id.equals(shortName) || model.id().toLowerCase(Locale.ROOT).equals(name)) {
+            if (id.equals(name) || shortId.equals(shortName) || model.id().toLowerCase(Locale.ROOT).equals(name)) {
                 return m;
             }
         }

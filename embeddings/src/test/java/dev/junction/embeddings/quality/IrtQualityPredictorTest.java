@@ -43,6 +43,10 @@ class IrtQualityPredictorTest {
         double viaShort = predictor.predict(p, model("groq", "mixtral-8x7b-instruct-v0.1", Map.of()));
         assertEquals(1 / (1 + Math.exp(1)), viaFull, 1e-6);
         assertEquals(viaFull, viaShort, 1e-12);
+        // An OpenRouter import's model id carries the organisation: "openai/gpt-4-1106-preview".
+        double direct = predictor.predict(p, model("openai", STRONG, Map.of()));
+        double viaOpenRouter = predictor.predict(p, model("openrouter", "openai/" + STRONG, Map.of()));
+        assertEquals(direct, viaOpenRouter, 1e-12);
     }
 
     @Test
