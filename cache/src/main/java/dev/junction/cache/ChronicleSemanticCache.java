@@ -94,6 +94,8 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     private final ChronicleMap<String, byte[]> map;
     /** The entries' bytes the file was sized for: evicting at it keeps Chronicle's growth allowance for skew. */
     private final long byteBudget;
+    /** The largest key + value one entry of this file's layout can take (Chronicle refuses larger ones). */
+    private final long maxEntryBytes;
     /** Holds the exclusive lock on {@code <file>.lock} while this cache is open; closing it releases the lock. */
     private final FileChannel lock;
     private final PromptGuard guard = PromptGuard.standard();
@@ -157,6 +159,7 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         this.map = map;
         this.lock = lock;
         this.byteBudget = byteBudget(config);
+        this.maxEntryBytes = maxEntryBytes(map);
         this.indexSettings = VectorIndex.Settings.of(config.dimensions()).withGraphThreshold(config.graphThreshold());
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
@@ -294,6 +297,15 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         public String toString() {
             return "maxEntries " + maxEntries + ", averageEntryBytes " + averageEntryBytes;
         }
+    }
+
+    /** Chronicle's limit for one entry (its chunks), less room for its size headers and checksum. */
+    @SuppressWarnings("rawtypes")
+    private static long maxEntryBytes(ChronicleMap<String, byte[]> map) {
+        if (map instanceof net.openhft.chronicle.hash.impl.VanillaChronicleHash h) {
+            return h.chunkSize * h.maxChunksPerEntry - 64;
+        }
+        return Long.MAX_VALUE;
     }
 
     private static long byteBudget(ChronicleCacheConfig config) {
@@ -528,7 +540,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             checkOpen();
             observe(query.now());
             float[] embedding = query.embedding();
-            VectorIndex<Meta> index = embedding == null ? null : indexes.get(indexKey(query.tenantId(), query.namespace()));
+            // Similarity is a dot product: a NaN or non-unit query would be "similar" to unrelated entries (as put).
+            VectorIndex<Meta> index = embedding == null || !isUnit(embedding) ? null
+                    : indexes.get(indexKey(query.tenantId(), query.namespace()));
             if (index == null) {
                 misses.increment();
                 return Optional.empty();
@@ -596,6 +610,12 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         return false;
     }
 
+    /** Whether {@code v} is a finite unit vector (false for NaN). */
+    private static boolean isUnit(float[] v) {
+        double norm2 = VectorMath.dot(v, v);
+        return Math.abs(norm2 - 1) <= 1e-2;
+    }
+
     @Override
     public void put(CacheEntry entry) {
         float[] embedding = entry.embedding();
@@ -605,9 +625,9 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
         }
         if (embedding != null) {
             // Similarity is a dot product: a NaN or non-unit vector would be "similar" to every query.
-            double norm2 = VectorMath.dot(embedding, embedding);
-            if (!(Math.abs(norm2 - 1) <= 1e-2)) {
-                throw new IllegalArgumentException("embedding must be a finite unit vector, its squared norm is " + norm2);
+            if (!isUnit(embedding)) {
+                throw new IllegalArgumentException("embedding must be a finite unit vector, its squared norm is "
+                        + VectorMath.dot(embedding, embedding));
             }
         }
         if (!(entry.modelQuality() >= 0 && entry.modelQuality() <= 1)) {
@@ -629,6 +649,11 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
             if (size > byteBudget) {
                 throw new IllegalArgumentException("an entry of " + size + " bytes is larger than the whole cache, "
                         + "maxEntries × (averageEntryBytes + " + KEY_CHARS + ") = " + byteBudget + " bytes");
+            }
+            if (size > maxEntryBytes) {
+                // Checked before evicting: Chronicle would refuse it after the eviction loop had emptied the cache.
+                throw new IllegalArgumentException("an entry of " + size + " bytes is larger than this file's layout "
+                        + "allows for one entry (" + maxEntryBytes + " bytes)");
             }
             while (full(key, size)) {
                 if (!evictOne()) {

@@ -5,6 +5,7 @@ import dev.junction.spi.CacheHit;
 import dev.junction.spi.CacheQuery;
 import dev.junction.spi.CacheStats;
 import dev.junction.spi.CacheStatus;
+import dev.junction.spi.ChatResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -422,5 +423,81 @@ class ChronicleSemanticCacheTest {
                     T0.plusSeconds(1))).isEmpty(), "a NaN threshold is a miss");
         }
         assertThrows(IllegalArgumentException.class, () -> config(dir.resolve("y")).maxTtl(Duration.ofDays(40_000)));
+    }
+
+    @Test
+    void aQueryVectorThatIsNotAFiniteUnitVectorIsAMiss() {
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config(dir.resolve("a.dat")).build())) {
+            float[] stored = unit(1);
+            cache.put(entry("e1", "acme", "ns", "kept", stored));
+            // A unit vector about 60 degrees from the stored one (cosine ~0.5, far below the threshold 0.9) ...
+            float[] other = unit(2);
+            float[] q = new float[stored.length];
+            double dot = ChronicleSemanticCache.similarity(stored, other);
+            double norm = 0;
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (float) (stored[i] + (other[i] - dot * stored[i]) * Math.sqrt(3) / Math.sqrt(1 - dot * dot));
+                norm += q[i] * q[i];
+            }
+            for (int i = 0; i < q.length; i++) {
+                q[i] /= (float) Math.sqrt(norm);
+            }
+            assertEquals(0.5, ChronicleSemanticCache.similarity(stored, q), 1e-3);
+            assertTrue(cache.lookupSimilar(query(q)).isEmpty(), "a cosine of 0.5 is a miss");
+            // ... scaled by 2: the "similarity" becomes 1.0 and the unrelated entry is served.
+            float[] scaled = q.clone();
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= 2;
+            }
+            Optional<CacheHit> hit = cache.lookupSimilar(query(scaled));
+            assertTrue(hit.isEmpty(), "served at similarity " + hit.map(CacheHit::similarity).orElse(null));
+        }
+    }
+
+    @Test
+    void aNanQueryIsAMissInGraphModeToo() {
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(
+                config(dir.resolve("g.dat")).graphThreshold(64).build())) {
+            for (int i = 0; i < 100; i++) {
+                cache.put(entry("e" + i, "acme", "ns", "prompt " + i, unit(i)));
+            }
+            assertTrue(cache.usesGraphIndex("acme", "ns"));
+            float[] nan = unit(3);
+            nan[0] = Float.NaN;
+            // With -ea (as in these tests) JVector's GraphSearcher fails an assertion: AssertionError escapes.
+            assertTrue(cache.lookupSimilar(query(nan)).isEmpty());
+        }
+    }
+
+    private static CacheQuery query(float[] embedding) {
+        return new CacheQuery("acme", "ns", "exact-q", null, embedding, null, 0.0, T0.plusSeconds(1));
+    }
+
+    @Test
+    void aPutTheFileCannotHoldDoesNotEvictEntriesFirst() {
+        ChronicleCacheConfig config = config(dir.resolve("b.dat")).maxEntries(10_000).averageEntryBytes(512).build();
+        try (ChronicleSemanticCache cache = ChronicleSemanticCache.create(config)) {
+            int i = 0;
+            while (cache.stats().evictions() == 0) { // fill up to the byte bound
+                cache.put(withAnswer(entry("e" + i, "acme", "ns", "prompt " + i, null), 300));
+                i++;
+            }
+            CacheStats before = cache.stats();
+            // 1 MB: under the byte bound (5.3 MB), but more chunks than this file's layout allows for one entry.
+            CacheEntry big = withAnswer(entry("big", "acme", "ns", "big", null), 1_000_000);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> cache.put(big));
+            assertTrue(refused.getMessage().contains("allows for one entry"), refused.getMessage());
+            CacheStats after = cache.stats();
+            assertEquals(before.entries(), after.entries(), "a refused put evicted entries: " + before + " -> " + after);
+            assertEquals(before.evictions(), after.evictions());
+        }
+    }
+
+    private static CacheEntry withAnswer(CacheEntry e, int chars) {
+        ChatResponse r = e.response();
+        ChatResponse answer = new ChatResponse(r.id(), "x".repeat(chars), r.toolCalls(), r.finishReason(), r.usage(),
+                r.provider(), r.model(), r.modelVersion());
+        return new CacheEntry(e.id(), e.tenantId(), e.namespace(), e.exactKey(), e.prompt(), e.embedding(), answer,
+                e.modelQuality(), e.costUsd(), e.createdAt(), e.expiresAt(), 0);
     }
 }
