@@ -7,15 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A lexical check that refuses to let one prompt's answer serve another when they differ in negation, numbers,
  * dates or named entities — the differences embeddings are known to blur ("can I" vs "can't I", "2019" vs "2020",
  * "Python" vs "Java").
  *
- * <p>Rules, each symmetric: both prompts or neither must carry a negation cue (not, no, never, n't, cannot, without,
- * ...; a sentence-initial "No," answer particle does not count); the same set of numbers (digits, versions and cardinal
- * number words two to ninety; "1,000" = "1000", "v2.10.0" = "2.10.0", "2.0" = "2", but "3.10" is not "3.1"); the same set of
+ * <p>Rules, each symmetric: both prompts or neither must carry a negation cue (not, no, never, n't or n't typed
+ * without its apostrophe, cannot, without, ...; a sentence-initial "No," answer particle does not count); the same set
+ * of numbers (digits, also inside a word as in "iPhone13" or unspaced CJK text, with their sign; versions; cardinal
+ * number words two to ninety, and hundred to trillion after a count; "1,000" = "1000", but "1,5" is not "15";
+ * "v2.10.0" = "2.10.0", "2.0" = "2", but "3.10" is not "3.1"); the same set of
  * date words (months, weekdays, today/tomorrow/yesterday); and every named entity of one (a capitalized word not
  * starting a sentence, or an acronym) must occur as a word in the other, whatever its case. Texts written in title
  * case only contribute acronyms as entities.
@@ -30,8 +34,17 @@ public final class PromptGuard {
     }
 
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nobody", "nothing", "nowhere",
-            "neither", "nor", "cannot", "without", "nope", "non");
+            "neither", "nor", "cannot", "without", "nope", "non",
+            // contractions typed without the apostrophe ("wont" is left out: it is a word)
+            "cant", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt", "havent", "hadnt",
+            "wouldnt", "shouldnt", "couldnt", "mustnt", "neednt", "aint");
     private static final Map<String, String> NUMBER_WORDS = new HashMap<>();
+    /**
+     * Scale words, numbers only after a count ("2 million" is not "2 billion", "a hundred" is not "a thousand"); vague
+     * on their own ("several thousand", "thousands").
+     */
+    private static final Map<String, String> SCALE_WORDS = Map.of("hundred", "100", "thousand", "1000",
+            "million", "1000000", "billion", "1000000000", "trillion", "1000000000000");
     private static final Set<String> DATE_WORDS = Set.of("january", "february", "march", "april", "june", "july",
             "august", "september", "october", "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep",
             "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -50,11 +63,13 @@ public final class PromptGuard {
         for (int i = 0; i < tens.length; i++) {
             NUMBER_WORDS.put(tens[i], Integer.toString((i + 3) * 10));
         }
+
     }
 
     /** "No," opening a sentence answers a question; it does not negate what follows. */
-    private static final java.util.regex.Pattern ANSWER_PARTICLE =
-            java.util.regex.Pattern.compile("(^|[.!?]\\s+)(?i:no)\\s*,");
+    private static final Pattern ANSWER_PARTICLE =
+            Pattern.compile("(^|[.!?]\\s+)(?i:no)\\s*,");
+    private static final Pattern INNER_NUMBER = Pattern.compile("\\d+");
     private static final PromptGuard DEFAULT = new PromptGuard();
 
     /** The guard with the rules above. */
@@ -118,7 +133,10 @@ public final class PromptGuard {
             boolean titleCase = alphabetic >= 4 && capitalized * 10 >= alphabetic * 7;
             Set<String> entities = new HashSet<>();
             boolean sentenceStart = true;
+            String previous = "";
             for (String t : raw) {
+                String before = previous;
+                previous = t.toLowerCase(Locale.ROOT);
                 if (t.equals(".")) {
                     sentenceStart = true;
                     continue;
@@ -134,8 +152,17 @@ public final class PromptGuard {
                     negations++;
                 }
                 String number = NUMBER_WORDS.get(lower);
+                if (number == null && (!before.isEmpty() && isNumber(before) || NUMBER_WORDS.containsKey(before)
+                        || before.equals("a") || before.equals("one"))) {
+                    number = SCALE_WORDS.get(lower);
+                }
                 if (number != null) {
                     numbers.add(number);
+                }
+                // Numbers inside a word: CJK text has no spaces ("第10章"), names carry versions ("iPhone13").
+                Matcher inner = INNER_NUMBER.matcher(t);
+                while (inner.find()) {
+                    numbers.add(normalizeNumber(inner.group()));
                 }
                 if (DATE_WORDS.contains(lower)) {
                     dates.add(lower.length() > 3 && !lower.equals("sept") ? lower : lower.substring(0, 3));
@@ -164,6 +191,9 @@ public final class PromptGuard {
 
     /** A number ("1,000", "3.10") or a version ("v2", "v2.10.0"). */
     private static boolean isNumber(String t) {
+        if (t.charAt(0) == '-' && t.length() > 1) {
+            t = t.substring(1);
+        }
         char c = t.charAt(0);
         return Character.isDigit(c) || ((c == 'v' || c == 'V') && t.length() > 1 && Character.isDigit(t.charAt(1)));
     }
@@ -173,7 +203,13 @@ public final class PromptGuard {
      * different versions.
      */
     private static String normalizeNumber(String t) {
-        String s = t.replace(",", "");
+        String sign = "";
+        if (t.charAt(0) == '-') {
+            sign = "-";
+            t = t.substring(1);
+        }
+        // A comma groups thousands only when every group after it has three digits ("1,000"); "1,5" is a decimal.
+        String s = t.matches("[^,]*\\d(,\\d{3})+([^,\\d][^,]*)?") ? t.replace(",", "") : t;
         if (!Character.isDigit(s.charAt(0))) {
             s = s.substring(1);
         }
@@ -181,7 +217,7 @@ public final class PromptGuard {
         if (dot >= 0 && s.indexOf('.', dot + 1) < 0 && s.chars().skip(dot + 1).allMatch(ch -> ch == '0')) {
             s = s.substring(0, dot);
         }
-        return s;
+        return sign + s;
     }
 
     /**
@@ -194,7 +230,23 @@ public final class PromptGuard {
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
+            boolean minus = (c == '-' || c == '\u2212') && i + 1 < n && Character.isDigit(text.charAt(i + 1))
+                    && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)));
+            if (minus) {
+                // A sign, not a hyphen: "-40" is not "40" (ranges like "7-9" have a digit before it).
+                int start = i;
+                i++;
+                while (i < n) {
+                    char d = text.charAt(i);
+                    if (Character.isLetterOrDigit(d)
+                            || ((d == ',' || d == '.') && i + 1 < n && Character.isDigit(text.charAt(i + 1)))) {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+                out.add("-" + text.substring(start + 1, i));
+            } else if (Character.isLetterOrDigit(c)) {
                 int start = i;
                 boolean digits = Character.isDigit(c)
                         || ((c == 'v' || c == 'V') && i + 1 < n && Character.isDigit(text.charAt(i + 1)));
