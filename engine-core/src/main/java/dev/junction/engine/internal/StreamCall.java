@@ -42,7 +42,8 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
 
         /**
          * @param index     the candidate whose attempt was delivering, or -1
-         * @param delivered what the caller was sent before the end ({@link #delivered()}), or null when no token was
+         * @param delivered the usage of what the caller was sent before a stream was cut or cancelled (reported, or
+         *                  estimated), or null when no token was
          */
         void failed(Dispatcher.Failure failure, int index, Usage delivered);
     }

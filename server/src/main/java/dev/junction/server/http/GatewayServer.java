@@ -278,7 +278,8 @@ public final class GatewayServer implements AutoCloseable {
         auth.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         String id = req.path().pathParameters().get("provider") + "/" + req.path().pathParameters().get("model");
         if (id.equals(IntentParser.AUTO_MODEL)) {
-            json(res, 200, OpenAiResponseWriter.model(IntentParser.AUTO_MODEL, "junction", clock.instant().getEpochSecond(), null));
+            json(res, 200, OpenAiResponseWriter.model(IntentParser.AUTO_MODEL, "junction",
+                    clock.instant().getEpochSecond(), null));
             return;
         }
         ModelDescriptor found = null;
@@ -438,8 +439,9 @@ public final class GatewayServer implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof ProviderException p) {
                 ApiError mapped = fromProvider(p);
+                // The provider's own 401 text stays hidden, as fromProvider hides it for a bare ProviderException.
                 return new ApiError(mapped.status(), mapped.type(), mapped.code(), null,
-                    p.kind() == ErrorKind.AUTHENTICATION ? mapped.getMessage() : e.getMessage(), mapped.headers());
+                        p.kind() == ErrorKind.AUTHENTICATION ? mapped.getMessage() : e.getMessage(), mapped.headers());
             }
             return new ApiError(502, "upstream_error", "upstream_failed", null, e.getMessage());
         }
