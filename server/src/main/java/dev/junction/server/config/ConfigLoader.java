@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -59,10 +60,15 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
     }
+
+    /** Paths whose values are secrets: a tenant's virtual keys, a provider's extra headers. */
+    private static final Pattern SECRET_PATH =
+            Pattern.compile("(^|\\.)(keys|headers)(\\[|\\.|$)");
 
     private static String describe(Path file, byte[] bytes, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
@@ -102,6 +108,10 @@ public final class ConfigLoader {
             if (newline > 0) {
                 reason = reason.substring(0, newline);
             }
+        }
+        if (SECRET_PATH.matcher(path).find() && reason != null) {
+            // Jackson quotes the offending value; under keys and headers that value is a secret.
+            reason = reason.replaceAll("\\('[^']*'\\)|\\(\"[^\"]*\"\\)|\"[^\"]*\"", "(value not shown)");
         }
         return where + ": " + (path.isEmpty() ? "" : path + ": ") + reason;
     }

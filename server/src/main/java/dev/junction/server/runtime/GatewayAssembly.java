@@ -30,11 +30,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +68,11 @@ public final class GatewayAssembly {
     /** Virtual key to tenant, from the configuration (keys may come from environment variables). */
     public static Map<String, Tenant> tenants(JunctionConfig config, Map<String, String> env) {
         Map<String, Tenant> keys = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>();
         for (JunctionConfig.TenantConfig t : config.tenants()) {
+            if (!ids.add(t.id())) {
+                throw new ConfigException("tenant " + t.id() + ": listed twice; give each tenant one entry");
+            }
             Intent intent;
             try {
                 intent = t.intent() == null ? Intent.DEFAULT : IntentDefaults.parse(t.intent());
@@ -114,6 +120,9 @@ public final class GatewayAssembly {
             return List.copyOf(out.values());
         }
         for (JunctionConfig.Provider p : config.providers()) {
+            if (out.containsKey(p.id())) {
+                throw new ConfigException("provider " + p.id() + ": listed twice; give each provider id one entry");
+            }
             Map.Entry<ProviderPlugin, ProviderPreset> known = presets.get(p.id());
             String pluginId = p.plugin() != null ? p.plugin() : known == null ? null : known.getKey().id();
             if (pluginId == null) {
@@ -133,6 +142,11 @@ public final class GatewayAssembly {
             }
             if (baseUrl == null) {
                 throw new ConfigException("provider " + p.id() + ": base_url is required");
+            }
+            if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equalsIgnoreCase("http")
+                    || baseUrl.getScheme().equalsIgnoreCase("https")) || baseUrl.getHost() == null) {
+                throw new ConfigException("provider " + p.id() + ": base_url must be an absolute http:// or https:// "
+                        + "URL, was " + baseUrl);
             }
             String keyEnv = p.apiKeyEnv() != null ? p.apiKeyEnv() : known == null ? null : known.getValue().apiKeyEnv();
             Secret key = null;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,5 +157,97 @@ class ConfigLoaderTest {
                 """));
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayAssembly.tenants(c, Map.of()));
         assertTrue(e.getMessage().contains("tenant a") && e.getMessage().contains("objective"), e.getMessage());
+    }
+
+    private static List<ProviderPlugin> plugins() {
+        List<ProviderPlugin> list = new ArrayList<>();
+        ServiceLoader.load(ProviderPlugin.class).forEach(list::add);
+        return list;
+    }
+
+    /** `keys: jk-...` (a scalar where a list is expected) must not print the virtual key in the error. */
+    @Test
+    void aMistypedKeysValueDoesNotEchoTheVirtualKey() throws Exception {
+        Path f = write("k.yaml", """
+                tenants:
+                  - id: acme
+                    keys: jk-acme-secret-0123456789
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("tenants[0].keys"), e.getMessage());
+        assertFalse(e.getMessage().contains("jk-acme-secret-0123456789"), e.getMessage());
+    }
+
+    /** Provider header values are secrets too (ProviderConfig's contract): a mistyped `headers` must not echo them. */
+    @Test
+    void aMistypedHeadersValueDoesNotEchoTheHeader() throws Exception {
+        Path f = write("h.yaml", """
+                providers:
+                  - id: openai
+                    headers: "Authorization: Bearer sk-live-secret-0123456789"
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+        assertTrue(e.getMessage().contains("providers[0].headers"), e.getMessage());
+        assertFalse(e.getMessage().contains("sk-live-secret-0123456789"), e.getMessage());
+    }
+
+    /** A fractional number for an integer setting is a wrong type, not a silently truncated value. */
+    @Test
+    void aFractionalValueForAnIntegerSettingFails() throws Exception {
+        Path rps = write("r.yaml", """
+                tenants:
+                  - {id: acme, keys: [jk-1], requests_per_second: 2.5}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(rps),
+                () -> "requests_per_second 2.5 was read as " + ConfigLoader.load(rps).tenants().get(0).requestsPerSecond());
+        assertTrue(e.getMessage().contains("tenants[0].requests_per_second"), e.getMessage());
+        Path port = write("p.yaml", "server: {port: 8080.7}\n");
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(port),
+                () -> "port 8080.7 was read as " + ConfigLoader.load(port).server().port());
+    }
+
+    /** Two providers with one id: the second silently replaced the first. */
+    @Test
+    void aDuplicateProviderIdIsRefused() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("d.yaml", """
+                providers:
+                  - {id: openai, api_key_env: KEY_A, budget_usd: 5}
+                  - {id: openai, api_key_env: KEY_B, base_url: "http://127.0.0.1:9/v1"}
+                """));
+        List<ProviderPlugin> list = plugins();
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayAssembly.providers(c,
+                        Map.of("KEY_A", "sk-a", "KEY_B", "sk-b"), ProviderPlugins.of(list), list),
+                () -> "accepted as " + GatewayAssembly.providers(c, Map.of("KEY_A", "sk-a", "KEY_B", "sk-b"),
+                        ProviderPlugins.of(list), list));
+        assertTrue(e.getMessage().contains("openai"), e.getMessage());
+    }
+
+    /**
+     * Two tenants with one id: they share one budget name and one rate limiter, and which entry's budget_usd and
+     * requests_per_second apply is arbitrary (the limiter is the first entry's; the budget is whichever Set.copyOf
+     * iterates last).
+     */
+    @Test
+    void aDuplicateTenantIdIsRefused() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("t.yaml", """
+                tenants:
+                  - {id: acme, keys: [jk-1], requests_per_second: 1, budget_usd: 1}
+                  - {id: acme, keys: [jk-2], requests_per_second: 100, budget_usd: 100}
+                """));
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayAssembly.tenants(c, Map.of()));
+        assertTrue(e.getMessage().contains("acme"), e.getMessage());
+    }
+
+    /** A base_url without a scheme started fine, then every request failed with a 400 blamed on the client. */
+    @Test
+    void aBaseUrlWithoutSchemeIsRefusedAtStart() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("u.yaml", """
+                providers:
+                  - {id: openai, api_key_env: KEY_A, base_url: "api.openai.com/v1"}
+                """));
+        List<ProviderPlugin> list = plugins();
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayAssembly.providers(c,
+                Map.of("KEY_A", "sk-a"), ProviderPlugins.of(list), list));
+        assertTrue(e.getMessage().contains("base_url"), e.getMessage());
     }
 }
