@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
         Path configDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
         GatewayOptions options = GatewayAssembly.options(cfg);
         options = new GatewayOptions(host != null ? host : options.host(), port != null ? port : options.port(),
-                options.maxBodyBytes(), options.readTimeout(), options.idleTimeout(), options.streamEventTimeout());
+                options.maxBodyBytes(), options.readTimeout(), options.streamEventTimeout());
         List<ProviderPlugin> pluginList = new ArrayList<>();
         ServiceLoader.load(ProviderPlugin.class).forEach(pluginList::add);
         ProviderPlugins plugins = ProviderPlugins.of(pluginList);

@@ -10,12 +10,13 @@ import java.util.Objects;
  * @param port               the port, 0 for any free one ({@link #DEFAULT_PORT})
  * @param maxBodyBytes       the largest request body accepted; larger is a 413 ({@link #DEFAULT_MAX_BODY_BYTES})
  * @param readTimeout        how long a client may stall while sending its request, or while a streamed answer waits
- *                           for it to read, before the connection is closed ({@link #DEFAULT_READ_TIMEOUT})
- * @param idleTimeout        how long an idle keep-alive connection stays open ({@link #DEFAULT_IDLE_TIMEOUT})
+ *                           for it to read, before the connection is closed; also how long an idle keep-alive
+ *                           connection stays open, since Helidon's one idle check is what bounds a client that never
+ *                           sends its request line ({@link #DEFAULT_READ_TIMEOUT})
  * @param streamEventTimeout the longest wait for the engine's next stream event before the stream is ended with an
  *                           error ({@link #DEFAULT_STREAM_EVENT_TIMEOUT})
  */
-public record GatewayOptions(String host, int port, long maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+public record GatewayOptions(String host, int port, long maxBodyBytes, Duration readTimeout,
                              Duration streamEventTimeout) {
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -25,13 +26,11 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, Duration 
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     /** Default read timeout: 30 seconds. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
-    /** Default idle keep-alive timeout: 5 minutes. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Default wait for the next stream event: 120 seconds. */
     public static final Duration DEFAULT_STREAM_EVENT_TIMEOUT = Duration.ofSeconds(120);
 
     public static final GatewayOptions DEFAULTS = new GatewayOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES,
-            DEFAULT_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_STREAM_EVENT_TIMEOUT);
+            DEFAULT_READ_TIMEOUT, DEFAULT_STREAM_EVENT_TIMEOUT);
 
     public GatewayOptions {
         Objects.requireNonNull(host, "host");
@@ -41,7 +40,7 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, Duration 
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
         }
-        for (Duration d : new Duration[] {readTimeout, idleTimeout, streamEventTimeout}) {
+        for (Duration d : new Duration[] {readTimeout, streamEventTimeout}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive, was " + d);
             }
@@ -49,14 +48,14 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, Duration 
     }
 
     public GatewayOptions withPort(int port) {
-        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, idleTimeout, streamEventTimeout);
+        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, streamEventTimeout);
     }
 
     public GatewayOptions withReadTimeout(Duration readTimeout) {
-        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, idleTimeout, streamEventTimeout);
+        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, streamEventTimeout);
     }
 
     public GatewayOptions withMaxBodyBytes(long maxBodyBytes) {
-        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, idleTimeout, streamEventTimeout);
+        return new GatewayOptions(host, port, maxBodyBytes, readTimeout, streamEventTimeout);
     }
 }

@@ -62,7 +62,7 @@ public final class GatewayAssembly {
         return new GatewayOptions(s.host() == null ? d.host() : s.host(), s.port() == null ? d.port() : s.port(),
                 s.maxBodyBytes() == null ? d.maxBodyBytes() : s.maxBodyBytes(),
                 s.readTimeoutSeconds() == null ? d.readTimeout() : Duration.ofSeconds(s.readTimeoutSeconds()),
-                d.idleTimeout(), d.streamEventTimeout());
+                d.streamEventTimeout());
     }
 
     /** Virtual key to tenant, from the configuration (keys may come from environment variables). */

@@ -179,7 +179,7 @@ class OpenAiWireCompatibilityTest {
     void aStreamingClientThatStopsReadingLetsGoOfTheUpstream() throws Exception {
         backend.endlessStream = true;
         start(new GatewayOptions("127.0.0.1", 0, GatewayOptions.DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(2)));
+                Duration.ofSeconds(2)));
         try (Socket s = new Socket()) {
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress("127.0.0.1", server.port()));
