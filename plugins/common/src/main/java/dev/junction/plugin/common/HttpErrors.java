@@ -82,7 +82,7 @@ public final class HttpErrors {
             message.append(' ').append(body.type());
         }
         if (body.message() != null && !body.message().isBlank()) {
-            message.append(": ").append(truncate(body.message()));
+            message.append(": ").append(truncate(redactor.redact(body.message())));
         }
         return new ProviderException(kind, provider, model, status, retryAfter, redactor.redact(message.toString()), null);
     }
@@ -116,19 +116,19 @@ public final class HttpErrors {
         }
         String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
         return new ProviderException(kind, provider, model, 0, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + what + " (" + truncate(detail) + ")"), null);
+                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + what + " (" + truncate(redactor.redact(detail)) + ")"), null);
     }
 
     /** An exception of the given kind with no HTTP status. */
     public ProviderException of(ErrorKind kind, String model, String message) {
         return new ProviderException(kind, provider, model, 0, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(message)), null);
+                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(redactor.redact(message))), null);
     }
 
     /** An exception of the given kind for a 2xx response whose content failed (malformed body, filtered answer). */
     public ProviderException of(ErrorKind kind, String model, int status, String message) {
         return new ProviderException(kind, provider, model, status, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(message)), null);
+                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(redactor.redact(message))), null);
     }
 
     private static Throwable unwrap(Throwable t) {

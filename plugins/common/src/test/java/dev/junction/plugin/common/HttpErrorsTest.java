@@ -5,6 +5,7 @@ import dev.junction.spi.ProviderException;
 import org.junit.jupiter.api.Test;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -68,5 +69,26 @@ class HttpErrorsTest {
         HttpErrors errors = new HttpErrors("p", CLOCK, new HttpErrors.Redactor(List.of()));
         assertEquals(ErrorKind.TIMEOUT, errors.fromThrowable("m", new HttpTimeoutException("slow")).kind());
         assertEquals(ErrorKind.NETWORK, errors.fromThrowable("m", new EOFException("cut")).kind());
+    }
+
+    private static final String CUT_KEY = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+
+    /** A key that straddles the 500-character cut is truncated first, so the redactor no longer sees it whole. */
+    @Test
+    void aKeyCutByTruncationIsStillRedacted() {
+        HttpErrors errors = new HttpErrors("openai", Clock.systemUTC(), new HttpErrors.Redactor(List.of(CUT_KEY)));
+        String providerMessage = "x".repeat(470) + " key " + CUT_KEY + " is invalid";
+        ProviderException e = errors.fromResponse("gpt", 401, HttpHeaders.of(Map.of(), (a, b) -> true),
+                new HttpErrors.ProviderErrorBody("invalid_api_key", providerMessage, null, null));
+        String keyPrefix = CUT_KEY.substring(0, 16);
+        assertFalse(e.getMessage().contains(keyPrefix), "part of the key is shown: " + e.getMessage());
+    }
+
+    /** Same through fromThrowable: an exception message naming the key. */
+    @Test
+    void aKeyCutByTruncationInATransportFailureIsStillRedacted() {
+        HttpErrors errors = new HttpErrors("openai", Clock.systemUTC(), new HttpErrors.Redactor(List.of(CUT_KEY)));
+        ProviderException e = errors.fromThrowable("gpt", new IOException("y".repeat(470) + CUT_KEY));
+        assertFalse(e.getMessage().contains(CUT_KEY.substring(0, 10)), "part of the key is shown: " + e.getMessage());
     }
 }
