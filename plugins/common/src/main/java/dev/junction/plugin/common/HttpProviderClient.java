@@ -144,7 +144,9 @@ public abstract class HttpProviderClient implements ProviderClient {
             result.completeExceptionally(unsendable(options.model(), e));
             return result;
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(httpRequest,
+                info -> info.statusCode() >= 200 && info.statusCode() <= 299 ? HttpResponse.BodySubscribers.ofByteArray()
+                        : new BoundedBodySubscriber(SseStreamPublisher.MAX_ERROR_BODY_BYTES));
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (result.completeExceptionally(errors.fromThrowable(options.model(),
                     new HttpTimeoutException("no complete answer within " + options.timeout())))) {

@@ -27,10 +27,13 @@ public final class SseParser {
     }
 
     private static final int INITIAL_LINE_CAPACITY = 256;
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private byte[] line = new byte[INITIAL_LINE_CAPACITY];
     private int lineLength;
     private boolean lastWasCr;
+    /** How many bytes of a leading UTF-8 byte order mark were skipped; -1 once past the start of the stream. */
+    private int bomMatched;
     private String eventName;
     /** The first data line; most events have exactly one, which then needs no copying. */
     private String firstData;
@@ -54,6 +57,17 @@ public final class SseParser {
 
     /** Parses {@code bytes[from, to)}. */
     public void feed(byte[] bytes, int from, int to, Listener listener) {
+        while (bomMatched >= 0 && from < to) {
+            if (bomMatched < BOM.length && bytes[from] == BOM[bomMatched]) {
+                from++;
+                if (++bomMatched == BOM.length) {
+                    bomMatched = -1; // one leading BOM is ignored
+                }
+            } else {
+                append(BOM, 0, bomMatched); // not a BOM after all: keep what was held back
+                bomMatched = -1;
+            }
+        }
         int segmentStart = from;
         for (int i = from; i < to; i++) {
             byte b = bytes[i];

@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,7 +99,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         /** A terminal event is queued: nothing more is decoded. */
         private volatile boolean terminated;
         /** The terminal event was delivered and onComplete called. */
-        private boolean delivered;
+        private volatile boolean delivered;
+        /** A request(n <= 0) to report through drain, so it is serialized with onNext. */
+        private volatile IllegalArgumentException invalidRequest;
         private volatile Flow.Subscription upstream;
         private volatile boolean awaitingUpstream;
         private volatile boolean upstreamDone;
@@ -116,6 +120,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 return;
             }
             arm();
+            if (terminated) {
+                return; // the client is closed
+            }
             try {
                 CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request, info -> {
                     status = info.statusCode();
@@ -147,8 +154,11 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         @Override
         public void request(long n) {
             if (n <= 0) {
-                cancel();
-                downstream.onError(new IllegalArgumentException("request(n) needs n > 0, was " + n));
+                if (!cancelled && !delivered) {
+                    invalidRequest = new IllegalArgumentException("request(n) needs n > 0, was " + n);
+                    cancel();
+                    drain();
+                }
                 return;
             }
             long cur;
@@ -198,7 +208,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 return;
             }
             if (errorBody != null) {
-                requestUpstream();
+                arm(); // one deadline for the whole error body, not one per chunk
+                awaitingUpstream = true;
+                subscription.request(Long.MAX_VALUE);
             } else {
                 drain();
             }
@@ -206,12 +218,10 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
 
         @Override
         public void onNext(List<ByteBuffer> item) {
-            awaitingUpstream = false;
-            disarm();
-            if (cancelled || terminated) {
-                return;
-            }
             if (errorBody != null) {
+                if (cancelled || terminated) {
+                    return;
+                }
                 for (ByteBuffer b : item) {
                     int n = Math.min(b.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
                     if (n > 0) {
@@ -220,7 +230,14 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                         errorBody.write(chunk, 0, n);
                     }
                 }
-                requestUpstream();
+                if (errorBody.size() >= MAX_ERROR_BODY_BYTES) {
+                    fail(errorResponses.map(status, headers, errorBody.toByteArray())); // enough to explain it
+                }
+                return;
+            }
+            awaitingUpstream = false;
+            disarm();
+            if (cancelled || terminated) {
                 return;
             }
             try {
@@ -259,6 +276,7 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
 
         @Override
         public void onError(Throwable throwable) {
+            disarm();
             upstreamDone = true;
             awaitingUpstream = false;
             body.complete(null);
@@ -323,6 +341,11 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
             }
             int missed = 1;
             do {
+                IllegalArgumentException invalid = invalidRequest;
+                if (invalid != null && !delivered) {
+                    delivered = true;
+                    downstream.onError(invalid);
+                }
                 while (!cancelled && !delivered && demand.get() > 0) {
                     StreamEvent e = queue.poll();
                     if (e == null) {
@@ -350,6 +373,16 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         private void finishReadingQuietly() {
             Flow.Subscription up = upstream;
             if (up != null && !upstreamDone) {
+                try {
+                    timer = scheduler.schedule(() -> {
+                        if (!upstreamDone) {
+                            up.cancel();
+                        }
+                    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    up.cancel(); // the client is closed
+                    return;
+                }
                 up.request(Long.MAX_VALUE);
             }
         }
@@ -359,7 +392,11 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
             if (cancelled || terminated) {
                 return;
             }
-            timer = scheduler.schedule(this::onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                timer = scheduler.schedule(this::onDeadline, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                fail(failures.apply(new CancellationException("the provider client is closed")));
+            }
         }
 
         private void disarm() {
@@ -372,7 +409,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
 
         private void onDeadline() {
             if (!cancelled && !terminated) {
-                fail(failures.apply(null));
+                ByteArrayOutputStream partial = errorBody;
+                // An error answer whose body is slow is still that error, with the body it managed to send.
+                fail(partial != null ? errorResponses.map(status, headers, partial.toByteArray()) : failures.apply(null));
             }
         }
     }

@@ -76,4 +76,27 @@ class SseParserTest {
         int[] cuts = random.ints(n, 0, bytes.length).sorted().distinct().toArray();
         assertEquals(expected, parse(bytes, cuts), "cuts at " + java.util.Arrays.toString(cuts));
     }
+
+    /** The HTML standard's event-stream parsing ignores one leading U+FEFF; the parser claims to follow it. */
+    @Test
+    void aLeadingByteOrderMarkDoesNotLoseTheFirstEvent() {
+        byte[] wire = "\uFEFFdata: first\n\ndata: second\n\n".getBytes(StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        new SseParser().feed(ByteBuffer.wrap(wire), (e, d) -> out.add(d));
+        assertEquals(List.of("first", "second"), out);
+    }
+
+    @Test
+    void aByteOrderMarkSplitAcrossChunksIsIgnoredAndANonBomPrefixIsKept() {
+        byte[] wire = "\uFEFFdata: first\n\n".getBytes(StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        SseParser p = new SseParser();
+        for (byte b : wire) {
+            p.feed(ByteBuffer.wrap(new byte[]{b}), (e, d) -> out.add(d));
+        }
+        assertEquals(List.of("first"), out);
+        List<String> plain = new ArrayList<>();
+        new SseParser().feed(ByteBuffer.wrap("data: x\n\n".getBytes(StandardCharsets.UTF_8)), (e, d) -> plain.add(d));
+        assertEquals(List.of("x"), plain);
+    }
 }

@@ -1,0 +1,66 @@
+package dev.junction.plugin.common;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Keeps at most {@code limit} bytes of a body, then stops reading (cancelling the body, which closes the connection)
+ * and completes with what it kept: an error body only explains a failure, it never needs to be whole.
+ */
+final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    BoundedBodySubscriber(int limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+        return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+        if (result.isDone()) {
+            return;
+        }
+        for (ByteBuffer b : item) {
+            int n = Math.min(b.remaining(), limit - kept.size());
+            if (n > 0) {
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                kept.write(chunk, 0, n);
+            }
+        }
+        if (kept.size() >= limit) {
+            subscription.cancel();
+            result.complete(kept.toByteArray());
+        } else {
+            subscription.request(1);
+        }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        result.completeExceptionally(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+        result.complete(kept.toByteArray());
+    }
+}
