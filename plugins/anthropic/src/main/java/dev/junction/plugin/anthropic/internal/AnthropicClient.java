@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A client for one Anthropic account. Thread-safe; see {@link HttpProviderClient} for the lifecycle. */
 public final class AnthropicClient extends HttpProviderClient {
@@ -33,6 +34,10 @@ public final class AnthropicClient extends HttpProviderClient {
     public static final int DEFAULT_MAX_TOKENS = 4096;
     /** The image types the Messages API accepts inline. */
     static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
+
+    /** Models that answer 400 "temperature and top_p cannot both be specified for this model" (Opus 4.1, 4.5 and later). */
+    static final Pattern ONE_SAMPLER_MODELS =
+            Pattern.compile("^claude-(opus|sonnet|haiku)-(4-[1-9]|[5-9])(-|$)");
 
     private final URI endpoint;
     private final String version;
@@ -78,6 +83,10 @@ public final class AnthropicClient extends HttpProviderClient {
         if (request.sampling().seed() != null || request.sampling().presencePenalty() != null
                 || request.sampling().frequencyPenalty() != null) {
             throw RequestChecks.unsupported(model, "Anthropic does not accept seed, presence or frequency penalties");
+        }
+        if (request.sampling().temperature() != null && request.sampling().topP() != null
+                && ONE_SAMPLER_MODELS.matcher(model.model()).find()) {
+            throw RequestChecks.unsupported(model, "this Claude model accepts temperature or top_p, not both");
         }
     }
 

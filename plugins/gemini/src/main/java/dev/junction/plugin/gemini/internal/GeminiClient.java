@@ -16,6 +16,7 @@ import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ResponseFormat;
 import dev.junction.spi.Role;
+import dev.junction.spi.ToolChoice;
 import dev.junction.spi.ToolDefinition;
 
 import java.io.IOException;
@@ -29,6 +30,9 @@ import java.util.Locale;
 
 /** A client for one Gemini API key. Thread-safe; see {@link HttpProviderClient} for the lifecycle. */
 public final class GeminiClient extends HttpProviderClient {
+    /** GenerationConfig.stopSequences: "up to 5". */
+    static final int MAX_STOP_SEQUENCES = 5;
+
     private final String base;
 
     public GeminiClient(ProviderConfig config, Clock clock) {
@@ -40,6 +44,15 @@ public final class GeminiClient extends HttpProviderClient {
     @Override
     public void validate(ChatRequest request, ModelDescriptor model) {
         RequestChecks.checkCommon(request, model);
+        if (request.stop().size() > MAX_STOP_SEQUENCES) {
+            throw RequestChecks.unsupported(model, "Gemini accepts at most " + MAX_STOP_SEQUENCES
+                    + " stop sequences, the request has " + request.stop().size());
+        }
+        if (request.responseFormat().type() != ResponseFormat.Type.TEXT && !request.tools().isEmpty()
+                && (request.toolChoice() == null || request.toolChoice().mode() != ToolChoice.Mode.NONE)
+                && !isGemini3(model.model())) {
+            throw RequestChecks.unsupported(model, "this Gemini model does not combine function calling with JSON output");
+        }
         try {
             for (ToolDefinition t : request.tools()) {
                 GeminiSchema.convertText(t.parametersJsonSchema(), "tool parameters");
@@ -82,7 +95,12 @@ public final class GeminiClient extends HttpProviderClient {
 
     @Override
     protected byte[] encode(ChatRequest request, CallOptions options, boolean stream) {
-        return GeminiCodec.encode(request);
+        return GeminiCodec.encode(request, isGemini3(options.model()));
+    }
+
+    /** Gemini 3 models validate thought signatures on function calls and accept JSON output with tools. */
+    static boolean isGemini3(String model) {
+        return model.startsWith("gemini-3") || model.startsWith("models/gemini-3");
     }
 
     @Override

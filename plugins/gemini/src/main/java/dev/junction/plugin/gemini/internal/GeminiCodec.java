@@ -34,6 +34,17 @@ public final class GeminiCodec {
 
     /** Serializes a request (the model and streaming are in the URL, not the body). */
     public static byte[] encode(ChatRequest request) {
+        return encode(request, false);
+    }
+
+    /**
+     * The thought signature Gemini documents for function calls it did not itself produce (or whose signature was
+     * not kept): Gemini 3 refuses a current-turn function call without one.
+     */
+    static final String DUMMY_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
+
+    /** Serializes a request; {@code signCalls} adds the dummy thought signature to each model turn's first call. */
+    public static byte[] encode(ChatRequest request, boolean signCalls) {
         return Json.write(256 + 64 * request.messages().size(), g -> {
             g.writeStartObject();
             StringBuilder system = new StringBuilder();
@@ -46,7 +57,7 @@ public final class GeminiCodec {
                 }
             }
             g.writeArrayFieldStart("contents");
-            writeContents(g, request.messages());
+            writeContents(g, request.messages(), signCalls);
             g.writeEndArray();
             if (!system.isEmpty()) {
                 g.writeObjectFieldStart("systemInstruction");
@@ -150,8 +161,9 @@ public final class GeminiCodec {
         g.writeEndObject();
     }
 
-    private static void writeContents(JsonGenerator g, List<Message> messages) throws IOException {
+    private static void writeContents(JsonGenerator g, List<Message> messages, boolean signCalls) throws IOException {
         String openRole = null;
+        boolean signed = false;
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
             if (m.role() == Role.SYSTEM) {
@@ -167,8 +179,9 @@ public final class GeminiCodec {
                 g.writeStringField("role", role);
                 g.writeArrayFieldStart("parts");
                 openRole = role;
+                signed = !signCalls;
             }
-            writeParts(g, m, messages, i);
+            signed |= writeParts(g, m, messages, i, signed);
         }
         if (openRole != null) {
             g.writeEndArray();
@@ -176,7 +189,8 @@ public final class GeminiCodec {
         }
     }
 
-    private static void writeParts(JsonGenerator g, Message m, List<Message> history, int at) throws IOException {
+    /** Writes a message's parts; returns whether it wrote a thought signature. */
+    private static boolean writeParts(JsonGenerator g, Message m, List<Message> history, int at, boolean signed) throws IOException {
         if (m.role() == Role.TOOL) {
             g.writeStartObject();
             g.writeObjectFieldStart("functionResponse");
@@ -193,7 +207,7 @@ public final class GeminiCodec {
             }
             g.writeEndObject();
             g.writeEndObject();
-            return;
+            return false;
         }
         for (ContentPart part : m.content()) {
             if (part instanceof ContentPart.Text t && t.text().isEmpty()) {
@@ -218,14 +232,21 @@ public final class GeminiCodec {
             }
             g.writeEndObject();
         }
+        boolean wrote = false;
         for (ToolCall c : m.toolCalls()) {
             g.writeStartObject();
             g.writeObjectFieldStart("functionCall");
             g.writeStringField("name", c.name());
             Json.writeRawJsonField(g, "args", c.argumentsJson());
             g.writeEndObject();
+            if (!signed) {
+                g.writeStringField("thoughtSignature", DUMMY_THOUGHT_SIGNATURE);
+                signed = true;
+                wrote = true;
+            }
             g.writeEndObject();
         }
+        return wrote;
     }
 
     private static JsonNode parseObjectOrNull(String text) {

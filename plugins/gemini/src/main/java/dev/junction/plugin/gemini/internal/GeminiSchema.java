@@ -72,7 +72,13 @@ public final class GeminiSchema {
                         any.add(convert(alt, path + ".anyOf[" + i++ + "]"));
                     }
                 }
-                case "const" -> out.putArray("enum").add(value);
+                case "const" -> out.putArray("enum").add(stringEnumValue(value, path));
+                case "enum" -> {
+                    ArrayNode values = out.putArray("enum");
+                    for (JsonNode v : value) {
+                        values.add(stringEnumValue(v, path));
+                    }
+                }
                 default -> {
                     if (key.equals("additionalProperties") && value.isObject()) {
                         throw new IllegalArgumentException("Gemini schemas cannot constrain additionalProperties (at " + path + ")");
@@ -86,6 +92,14 @@ public final class GeminiSchema {
             }
         }
         return out;
+    }
+
+    /** Schema.enum is a list of strings: a number, boolean or null value cannot be sent. */
+    private static JsonNode stringEnumValue(JsonNode value, String path) {
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("Gemini schemas allow only string enum values, not " + value + " (at " + path + ")");
+        }
+        return value;
     }
 
     private static void writeType(ObjectNode out, JsonNode type, String path) {
