@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -77,7 +78,15 @@ public final class Engine implements AutoCloseable {
         this.catalog = new CatalogManager(parts.catalogSources(), parts.clients(), health, parts.clock());
         this.metrics = new EngineMetrics(parts.meterRegistry());
         this.router = new Router(parts.predictor());
-        Scheduler handOff = (delay, task) -> parts.scheduler().schedule(delay, () -> parts.executor().execute(task));
+        Scheduler handOff = (delay, task) -> parts.scheduler().schedule(delay, () -> {
+            try {
+                parts.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                // The executor was shut down (close() with requests in flight): run the timer's work here so that
+                // their deadlines, retries and hedges still end them instead of leaving their futures pending.
+                task.run();
+            }
+        });
         this.dispatcher = new Dispatcher(parts.clock(), handOff, parts.retry(), health, new Dispatcher.Listener() {
             @Override
             public void attemptFinished(ModelEntry e, boolean success, long durationNanos, long ttftNanos,
