@@ -41,8 +41,10 @@ public record CircuitConfig(float failureRateThreshold, int slidingWindowSize, i
             throw new IllegalArgumentException("minimumNumberOfCalls must be >= 1, was " + minimumNumberOfCalls);
         }
         Objects.requireNonNull(waitDurationInOpenState, "waitDurationInOpenState");
-        if (waitDurationInOpenState.isNegative() || waitDurationInOpenState.isZero()) {
-            throw new IllegalArgumentException("waitDurationInOpenState must be positive, was " + waitDurationInOpenState);
+        if (waitDurationInOpenState.isNegative() || waitDurationInOpenState.isZero()
+                || waitDurationInOpenState.compareTo(CachePolicy.MAX_TTL) > 0) {
+            throw new IllegalArgumentException("waitDurationInOpenState must be positive and at most "
+                    + CachePolicy.MAX_TTL.toDays() + " days, was " + waitDurationInOpenState);
         }
         if (permittedCallsInHalfOpenState < 1) {
             throw new IllegalArgumentException("permittedCallsInHalfOpenState must be >= 1, was " + permittedCallsInHalfOpenState);

@@ -307,8 +307,9 @@ public final class Junction implements AutoCloseable {
         /** How often catalog sources are polled for changes; {@link Duration#ZERO} turns polling off. */
         public Builder catalogRefreshInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("catalogRefreshInterval must be >= 0, was " + interval);
+            if (interval.isNegative() || interval.compareTo(Intent.MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("catalogRefreshInterval must be >= 0 and at most "
+                        + Intent.MAX_DURATION.toDays() + " days, was " + interval);
             }
             this.refreshInterval = interval;
             return this;

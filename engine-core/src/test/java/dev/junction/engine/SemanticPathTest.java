@@ -155,4 +155,23 @@ class SemanticPathTest {
             assertNull(store.puts.get(0).embedding());
         }
     }
+
+    @Test
+    void aStoredEntrysEmbeddingIsItsOwnCopy() {
+        CountingEmbedder embedder = new CountingEmbedder(); // always {1, 0}
+        RecordingStore store = new RecordingStore();
+        try (Junction j = bed.builder(Models.model("a", "m1", 1, 1, 0.8)).embedder(embedder).cacheStore(store).build()) {
+            Intent intent = Intent.builder().cachePolicy(CachePolicy.semantic(0.9, null)).build();
+            bed.complete(j, ChatRequest.ofUser("What is the capital of France?"), intent);
+            CacheEntry stored = store.puts.get(0);
+            assertArrayEquals(new float[]{1, 0}, stored.embedding());
+
+            stored.embedding()[0] = 0; // e.g. a store that quantizes or re-normalizes in place
+
+            bed.complete(j, ChatRequest.ofUser("What is the capital of France?"), intent);
+            assertEquals(2, store.similarQueries.size());
+            assertArrayEquals(new float[]{1, 0}, store.similarQueries.get(1).embedding(),
+                    "the second request's query vector was changed through the first request's CacheEntry");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeClock;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.FakeScheduler;
+import dev.junction.engine.fakes.Models;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ProviderClient;
@@ -145,5 +146,35 @@ class ValidationTest {
         Junction j = Junction.builder().catalogRefreshInterval(Duration.ZERO).build();
         j.close();
         assertThrows(IllegalStateException.class, () -> j.complete(ChatRequest.ofUser("hi"), Intent.DEFAULT));
+    }
+
+    // Both used to pass the builder and then fail build() with ArithmeticException: long overflow.
+    @Test
+    void aCatalogRefreshIntervalBeyondThreeCenturiesIsRefusedByName() {
+        // Before the fix: the setter accepts it and build() throws "ArithmeticException: long overflow"
+        // (Scheduler.system() -> delay.toNanos() from Engine.scheduleRefresh()).
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Junction.builder()
+                .providerClient(new FakeProviderClient("acme", new FakeScheduler(new FakeClock()), new FakeClock()))
+                .models(Models.model("acme", "m", 1, 1, 0.9))
+                .catalogRefreshInterval(Duration.ofDays(365L * 300))
+                .build().close());
+        assertTrue(e.getMessage().contains("catalogRefreshInterval"), e.getMessage());
+    }
+
+    @Test
+    void aCircuitWaitBeyondACenturyIsRefusedByName() {
+        // Before the fix: accepted here, then Junction.build() throws "ArithmeticException: long overflow"
+        // (Circuit.<init> -> waitDurationInOpenState().toMillis()).
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CircuitConfig.custom()
+                .waitDurationInOpenState(Duration.ofSeconds(Long.MAX_VALUE)).build());
+        assertTrue(e.getMessage().contains("waitDurationInOpenState"), e.getMessage());
+        // and a value the config does accept must build:
+        CircuitConfig ok = CircuitConfig.custom().waitDurationInOpenState(Duration.ofDays(36_500)).build();
+        FakeClock clock = new FakeClock();
+        Junction.builder().clock(clock).scheduler(new FakeScheduler(clock))
+                .providerClient(new FakeProviderClient("acme", new FakeScheduler(clock), clock))
+                .models(Models.model("acme", "m", 1, 1, 0.9))
+                .catalogRefreshInterval(Duration.ZERO)
+                .circuitBreaker(ok).build().close();
     }
 }
