@@ -31,5 +31,6 @@ public record CacheEntry(String id, String tenantId, String namespace, String ex
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        embedding = embedding == null ? null : embedding.clone(); // never share the caller's array
     }
 }

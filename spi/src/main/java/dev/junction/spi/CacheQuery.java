@@ -22,5 +22,6 @@ public record CacheQuery(String tenantId, String namespace, String exactKey, Str
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(exactKey, "exactKey");
         Objects.requireNonNull(now, "now");
+        embedding = embedding == null ? null : embedding.clone(); // never share the caller's array
     }
 }
