@@ -8,8 +8,8 @@ import dev.junction.spi.ChatRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -18,90 +18,68 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * close() with requests in flight: their timers (deadlines, retries, the unsubscribed-stream timeout) must still end
- * them after the executor has been shut down, instead of leaving their futures pending for ever.
+ * them after close() has shut the default executor down, instead of leaving their futures pending for ever. Real
+ * clock, Scheduler.system() and the default (owned) virtual-thread executor; the fake client answers inline.
  */
 class CloseWithRequestsInFlightTest {
 
-    /**
-     * A request waiting out its retry back-off when the Junction is closed: close() shuts the default executor down,
-     * and the retry timer's hand-off to it used to be rejected, leaving completeAsync's future pending for ever.
-     */
+    private static FakeProviderClient client() {
+        FakeClock unused = new FakeClock();
+        return new FakeProviderClient("acme", new FakeScheduler(unused), unused);
+    }
+
+    private static Junction junction(FakeProviderClient client) {
+        return Junction.builder().providerClient(client).models(Models.model("acme", "m", 1, 1, 0.9)).cacheStore(null)
+                .catalogRefreshInterval(Duration.ZERO)
+                .retry(RetryConfig.custom().initialBackoff(Duration.ofMillis(100)).jitter(0).build())
+                .build();
+    }
+
+    /** Ending with an error or an answer is fine; not ending within 8 s (past every budget below) is the bug. */
+    private static void assertEnds(Future<?> f, String what) throws Exception {
+        try {
+            f.get(8, TimeUnit.SECONDS);
+        } catch (ExecutionException ended) {
+            // ended with an error
+        } catch (TimeoutException e) {
+            fail(what + " never completed after close()");
+        }
+    }
+
     @Test
     void aRetryPendingAtCloseStillEndsTheRequest() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            FakeClock unused = new FakeClock();
-            // The fake client answers inline (zero latency), so its fake scheduler is never used.
-            FakeProviderClient client = new FakeProviderClient("acme", new FakeScheduler(unused), unused);
+            FakeProviderClient client = client();
             client.script("m", FakeProviderClient.serverError());
-            Junction j = Junction.builder()
-                    .providerClient(client)
-                    .models(Models.model("acme", "m", 1, 1, 0.9))
-                    .cacheStore(null)
-                    .catalogRefreshInterval(Duration.ZERO)
-                    .retry(RetryConfig.custom().initialBackoff(Duration.ofMillis(100)).jitter(0).build())
-                    // real clock, Scheduler.system(), default (owned) virtual-thread executor
-                    .build();
-            CompletableFuture<JunctionResponse> f = j.completeAsync(ChatRequest.ofUser("hi"),
+            Junction j = junction(client);
+            Future<JunctionResponse> f = j.completeAsync(ChatRequest.ofUser("hi"),
                     Intent.builder().latencyBudget(Duration.ofSeconds(5)).build());
-            j.close(); // the retry is still pending (100 ms back-off)
-            try {
-                f.get(8, TimeUnit.SECONDS); // longer than the back-off and the whole latency budget
-            } catch (ExecutionException expected) {
-                return; // failing cleanly (or succeeding) would be fine
-            } catch (TimeoutException e) {
-                fail("completeAsync's future never completed after close(): done=" + f.isDone());
-            }
+            j.close(); // the retry is still waiting out its 100 ms back-off
+            assertEnds(f, "completeAsync's future");
         });
     }
 
-    /** A provider call that never answers: its deadline timer, due after close(), still ends it. */
     @Test
     void aHangingCallStillEndsAtItsLatencyBudgetAfterClose() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            FakeClock unused = new FakeClock();
-            FakeProviderClient client = new FakeProviderClient("acme", new FakeScheduler(unused), unused);
+            FakeProviderClient client = client();
             client.script("m", FakeProviderClient.hang());
-            Junction j = Junction.builder()
-                    .providerClient(client)
-                    .models(Models.model("acme", "m", 1, 1, 0.9))
-                    .cacheStore(null)
-                    .catalogRefreshInterval(Duration.ZERO)
-                    .build();
-            CompletableFuture<JunctionResponse> f = j.completeAsync(ChatRequest.ofUser("hi"),
+            Junction j = junction(client);
+            Future<JunctionResponse> f = j.completeAsync(ChatRequest.ofUser("hi"),
                     Intent.builder().latencyBudget(Duration.ofMillis(300)).build());
             j.close();
-            try {
-                f.get(5, TimeUnit.SECONDS); // the latency budget is 300 ms
-            } catch (ExecutionException expected) {
-                return;
-            } catch (TimeoutException e) {
-                fail("the 300 ms latency budget did not end the request after close(): done=" + f.isDone());
-            }
+            assertEnds(f, "a call past its 300 ms latency budget");
         });
     }
 
-    /** A stream created and not yet subscribed when close() is called: its decision still completes. */
     @Test
     void anUnsubscribedStreamStillEndsAfterClose() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            FakeClock unused = new FakeClock();
-            FakeProviderClient client = new FakeProviderClient("acme", new FakeScheduler(unused), unused);
-            Junction j = Junction.builder()
-                    .providerClient(client)
-                    .models(Models.model("acme", "m", 1, 1, 0.9))
-                    .cacheStore(null)
-                    .catalogRefreshInterval(Duration.ZERO)
-                    .build();
+            Junction j = junction(client());
             JunctionStream s = j.stream(ChatRequest.ofUser("hi"),
                     Intent.builder().latencyBudget(Duration.ofMillis(300)).build());
             j.close();
-            try {
-                s.decision().get(5, TimeUnit.SECONDS); // documented: ends with a timeout after the latency budget
-            } catch (ExecutionException expected) {
-                return;
-            } catch (TimeoutException e) {
-                fail("an unsubscribed stream's decision never completed after close()");
-            }
+            assertEnds(s.decision(), "an unsubscribed stream's decision");
         });
     }
 }
