@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param namespace    the cache namespace (tenant, system prompt, tools, response format, sampling, embedder)
  * @param exactKey     the hash of the canonical request, for the exact tier
  * @param prompt       the embedded prompt text
- * @param embedding    its L2-normalized embedding, or null for an exact-only entry
+ * @param embedding    its L2-normalized embedding, or null for an exact-only entry; not copied (the entry owns the
+ *                     array it is given)
  * @param response     the complete, successful answer
  * @param modelQuality the producing model's quality score in [0, 1] for the prompt's category
  * @param costUsd      what producing the answer cost
@@ -31,6 +32,5 @@ public record CacheEntry(String id, String tenantId, String namespace, String ex
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        embedding = embedding == null ? null : embedding.clone(); // never share the caller's array
     }
 }

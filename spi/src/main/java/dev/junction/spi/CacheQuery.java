@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param namespace  the request's cache namespace
  * @param exactKey   the hash of its canonical request
  * @param prompt     the prompt text that was embedded (for the guard), or null for an exact-only look-up
- * @param embedding  its embedding, or null for an exact-only look-up
+ * @param embedding  its embedding, or null for an exact-only look-up; the caller's array, not copied: a store must
+ *                   not modify it
  * @param threshold  the similarity threshold to use, or null for the store's calibrated default
  * @param minQuality the lowest producing-model quality the request accepts, in [0, 1]
  * @param now        the current time, for expiry
@@ -22,6 +23,5 @@ public record CacheQuery(String tenantId, String namespace, String exactKey, Str
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(exactKey, "exactKey");
         Objects.requireNonNull(now, "now");
-        embedding = embedding == null ? null : embedding.clone(); // never share the caller's array
     }
 }

@@ -462,8 +462,9 @@ public final class Engine implements AutoCloseable {
         if (cacheOn && (response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS)) {
             try {
                 Instant now = parts.clock().instant();
+                // The store keeps the entry's array: give it a copy, not the memoized embedding later requests use.
                 parts.cacheStore().put(new CacheEntry(call.requestId, call.tenantId, call.namespace, call.exactKey,
-                        call.request.lastUserText(), call.embedding, response, chosen.predictedQuality(), cost, now,
+                        call.request.lastUserText(), call.embedding == null ? null : call.embedding.clone(), response, chosen.predictedQuality(), cost, now,
                         now.plus(call.intent.cachePolicy().ttl()), 0));
             } catch (RuntimeException ex) {
                 LOG.warn("could not store answer {} in the cache: {}", call.requestId, ex.toString());
