@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -69,7 +68,6 @@ public final class PromptGuard {
     /** "No," opening a sentence answers a question; it does not negate what follows. */
     private static final Pattern ANSWER_PARTICLE =
             Pattern.compile("(^|[.!?]\\s+)(?i:no)\\s*,");
-    private static final Pattern INNER_NUMBER = Pattern.compile("\\d+");
     private static final PromptGuard DEFAULT = new PromptGuard();
 
     /** The guard with the rules above. */
@@ -160,9 +158,15 @@ public final class PromptGuard {
                     numbers.add(number);
                 }
                 // Numbers inside a word: CJK text has no spaces ("第10章"), names carry versions ("iPhone13").
-                Matcher inner = INNER_NUMBER.matcher(t);
-                while (inner.find()) {
-                    numbers.add(normalizeNumber(inner.group()));
+                // A plain scan, not a regex matcher: this runs for every word of both prompts of every candidate.
+                for (int i = 0, n = t.length(); i < n; i++) {
+                    if (t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                        int from = i;
+                        while (i + 1 < n && t.charAt(i + 1) >= '0' && t.charAt(i + 1) <= '9') {
+                            i++;
+                        }
+                        numbers.add(normalizeNumber(t.substring(from, i + 1)));
+                    }
                 }
                 if (DATE_WORDS.contains(lower)) {
                     dates.add(lower.length() > 3 && !lower.equals("sept") ? lower : lower.substring(0, 3));
