@@ -79,12 +79,12 @@ public final class HttpErrors {
         }
         message.append(": HTTP ").append(status);
         if (body.type() != null) {
-            message.append(' ').append(body.type());
+            message.append(' ').append(redactor.redact(body.type()));
         }
         if (body.message() != null && !body.message().isBlank()) {
-            message.append(": ").append(truncate(redactor.redact(body.message())));
+            message.append(": ").append(shown(body.message()));
         }
-        return new ProviderException(kind, provider, model, status, retryAfter, redactor.redact(message.toString()), null);
+        return new ProviderException(kind, provider, model, status, retryAfter, message.toString(), null);
     }
 
     /** Builds the exception for a failure with no HTTP status (network, timeout, cancellation). */
@@ -116,19 +116,27 @@ public final class HttpErrors {
         }
         String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
         return new ProviderException(kind, provider, model, 0, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + what + " (" + truncate(redactor.redact(detail)) + ")"), null);
+                provider + (model == null ? "" : "/" + model) + ": " + what + " (" + shown(detail) + ")", null);
     }
 
     /** An exception of the given kind with no HTTP status. */
     public ProviderException of(ErrorKind kind, String model, String message) {
         return new ProviderException(kind, provider, model, 0, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(redactor.redact(message))), null);
+                provider + (model == null ? "" : "/" + model) + ": " + shown(message), null);
     }
 
     /** An exception of the given kind for a 2xx response whose content failed (malformed body, filtered answer). */
     public ProviderException of(ErrorKind kind, String model, int status, String message) {
         return new ProviderException(kind, provider, model, status, null,
-                redactor.redact(provider + (model == null ? "" : "/" + model) + ": " + truncate(redactor.redact(message))), null);
+                provider + (model == null ? "" : "/" + model) + ": " + shown(message), null);
+    }
+
+    /**
+     * Provider or transport text as it may be shown: secrets redacted first, then cut to length, so that a key
+     * straddling the cut cannot survive half-shown. The rest of a message is the provider id, model id and fixed words.
+     */
+    private String shown(String text) {
+        return truncate(redactor.redact(text));
     }
 
     private static Throwable unwrap(Throwable t) {
