@@ -22,7 +22,9 @@ import java.util.Objects;
  * @param attempts        the provider calls made, in order
  * @param violated        when the intent allowed degrading and nothing was feasible: the constraint the chosen
  *                        candidate violates; else null
- * @param costUsd         the actual cost, from reported usage (0 for a cache hit)
+ * @param costUsd         what the request was charged: the answer's cost from reported usage (estimated when the
+ *                        provider reported none), plus, for each attempt cancelled after it was sent (a hedge that
+ *                        lost), its prompt's estimated input cost; 0 for a cache hit
  */
 public record RouteDecision(String requestId, Candidate chosen, List<Candidate> candidates, List<Exclusion> exclusions,
                             PromptAssessment assessment, CacheStatus cacheStatus, double cacheSimilarity,

@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
+import dev.junction.engine.internal.TokenEstimator;
 import dev.junction.spi.ErrorKind;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderException;
@@ -246,6 +247,23 @@ class DispatchTest {
             assertEquals(start.plusMillis(1500), bed.clock.instant());
             assertEquals(List.of("b/m2 SUCCEEDED", "a/m1 CANCELLED CANCELLED"), attempts(r.decision()));
             assertEquals(1, a.cancelled());
+        }
+    }
+
+    @Test
+    void aHedgedAttemptCancelledAfterItWasSentIsChargedItsPromptsEstimatedInput() {
+        bed.provider("a").script("m1", ok(Duration.ofSeconds(5)));
+        bed.provider("b").script("m2", ok(Duration.ofSeconds(1)));
+        try (Junction j = bed.builder(first, second).build()) {
+            Intent hedged = cheapest.toBuilder().hedgeAfter(Duration.ofMillis(500)).build();
+            RouteDecision d = bed.complete(j, TestBed.hello(), hedged).decision();
+            double loser = TokenEstimator.estimate(TestBed.hello()) * 0.1e-6;     // a/m1's input price, $0.1 per M
+            double winner = 10 * 1e-6 + 20 * 1e-6;                               // b/m2's reported usage at $1 per M
+            assertTrue(loser > 0);
+            assertEquals(loser, j.budgets().provider("a").spentUsd(), 1e-15);
+            assertEquals(winner, j.budgets().provider("b").spentUsd(), 1e-15);
+            assertEquals(winner + loser, d.costUsd(), 1e-15);
+            assertEquals(winner + loser, j.budgets().tenant("default").spentUsd(), 1e-15);
         }
     }
 

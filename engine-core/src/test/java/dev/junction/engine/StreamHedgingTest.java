@@ -3,6 +3,7 @@ package dev.junction.engine;
 import dev.junction.engine.fakes.FakeProviderClient;
 import dev.junction.engine.fakes.Models;
 import dev.junction.engine.fakes.TestBed;
+import dev.junction.engine.internal.TokenEstimator;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.StreamEvent;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,13 @@ class StreamHedgingTest {
             assertEquals(List.of("a/m1 CANCELLED CANCELLED", "b/m2 SUCCEEDED"), attempts(d));
             bed.scheduler.advance(Duration.ofSeconds(10));
             assertEquals(1, a.calls().size());
+            // The cancelled stream had its prompt sent: it is charged the prompt's estimated input at a/m1's $0.1 per M.
+            double loser = TokenEstimator.estimate(TestBed.hello()) * 0.1e-6;
+            double winner = (10 + 1) * 1e-6;
+            assertTrue(loser > 0);
+            assertEquals(loser, j.budgets().provider("a").spentUsd(), 1e-15);
+            assertEquals(winner + loser, d.costUsd(), 1e-15);
+            assertEquals(winner + loser, j.budgets().tenant("default").spentUsd(), 1e-15);
         }
     }
 

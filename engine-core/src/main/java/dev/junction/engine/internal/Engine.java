@@ -329,7 +329,9 @@ public final class Engine implements AutoCloseable {
                         result.complete(answered(call, sel, outcome.response(), outcome.index(), outcome.attempts(), -1,
                                 cacheOn));
                     } else {
-                        result.completeExceptionally(dispatchFailed(call, sel, error, -1, Usage.ZERO, 0));
+                        double cost = error instanceof Dispatcher.Failure f
+                                ? chargeCancelled(call, sel, f.attempts(), null) : 0;
+                        result.completeExceptionally(dispatchFailed(call, sel, error, -1, Usage.ZERO, cost));
                     }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
@@ -392,11 +394,14 @@ public final class Engine implements AutoCloseable {
                                 try {
                                     // A stream cut or cancelled after its first token is billed for what it sent.
                                     double cost = 0;
+                                    String charged = null;
                                     if (delivered != null && index >= 0) {
                                         ModelEntry e = sel.entries()[index];
                                         cost = cost(e, delivered);
                                         ledger.record(call.tenantId, e.provider, cost);
+                                        charged = e.id;
                                     }
+                                    cost += chargeCancelled(call, sel, failure.attempts(), charged);
                                     decision.completeExceptionally(dispatchFailed(call, sel, failure, index,
                                             delivered == null ? Usage.ZERO : delivered, cost));
                                 } finally {
@@ -451,6 +456,39 @@ public final class Engine implements AutoCloseable {
                 + u.outputTokens() * e.outputPerToken;
     }
 
+    /**
+     * Charges the attempts that were cancelled after they were sent (a hedged attempt cancelled because another
+     * answered first, or one the caller cancelled before its first token) the prompt's estimated input at each one's
+     * model's prices: the provider received the prompt and may bill it, so a budget that ignored them would under-count
+     * what hedging spends. {@code skip}: the model whose cancelled attempt was already charged for what it delivered,
+     * or null. Attempts that failed or timed out are not charged (a timeout may be a connection that never opened).
+     *
+     * @return what was charged, in USD
+     */
+    private double chargeCancelled(Call call, Router.Selection sel, List<dev.junction.engine.Attempt> attempts,
+                                   String skip) {
+        double total = 0;
+        long prompt = -1;
+        for (dev.junction.engine.Attempt a : attempts) {
+            if (a.outcome() != dev.junction.engine.Attempt.Outcome.CANCELLED || a.modelId().equals(skip)) {
+                continue;
+            }
+            for (ModelEntry e : sel.entries()) {
+                if (e.id.equals(a.modelId())) {
+                    if (prompt < 0) {
+                        prompt = TokenEstimator.estimate(call.request);
+                    }
+                    double c = cost(e, Usage.of(prompt, 0));
+                    ledger.record(call.tenantId, e.provider, c);
+                    metrics.cancelled(e.provider, e.model, prompt, c);
+                    total += c;
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
     private JunctionResponse answered(Call call, Router.Selection sel, ChatResponse response, int index,
                                       List<dev.junction.engine.Attempt> attempts, long ttftNanos, boolean cacheOn) {
         ModelEntry e = sel.entries()[index];
@@ -458,6 +496,7 @@ public final class Engine implements AutoCloseable {
         Usage billed = billed(call.request, response);
         double cost = cost(e, billed);
         ledger.record(call.tenantId, e.provider, cost);
+        double cancelled = chargeCancelled(call, sel, attempts, null);
         CacheStatus status = cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS;
         if (cacheOn && (response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS)) {
             try {
@@ -473,8 +512,8 @@ public final class Engine implements AutoCloseable {
         long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
         metrics.request(e.provider, e.model, true, took, billed.inputTokens(), billed.outputTokens(), cost);
         RouteDecision decision = new RouteDecision(call.requestId, chosen, Arrays.asList(sel.chain()), sel.exclusions(),
-                call.assessment, status, Double.NaN, attempts, sel.violated(), cost);
-        audit(call, e.provider, e.model, response.modelVersion(), billed, cost, status, attempts.size(), null,
+                call.assessment, status, Double.NaN, attempts, sel.violated(), cost + cancelled);
+        audit(call, e.provider, e.model, response.modelVersion(), billed, cost + cancelled, status, attempts.size(), null,
                 ttftNanos);
         ChatResponse out = call.streaming ? response : afterResponse(call, response);
         return new JunctionResponse(out, decision);

@@ -85,6 +85,17 @@ public final class EngineMetrics {
         }
     }
 
+    /** Records the estimated prompt cost of a call cancelled after it was sent (see {@code Engine.chargeCancelled}). */
+    public void cancelled(String provider, String model, long inTokens, double costUsd) {
+        ModelMeters m = model(provider, model);
+        if (inTokens > 0) {
+            m.inputTokens.increment(inTokens);
+        }
+        if (costUsd > 0) {
+            m.cost.increment(costUsd);
+        }
+    }
+
     public void attempt(String provider, String model, boolean success) {
         ModelMeters m = model(provider, model);
         (success ? m.attemptOk : m.attemptFailed).increment();
