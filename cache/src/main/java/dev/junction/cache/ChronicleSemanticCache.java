@@ -737,12 +737,12 @@ public final class ChronicleSemanticCache implements SemanticCacheStore {
     }
 
     @Override
-    public boolean reportWrongHit(String entryId) {
+    public boolean reportWrongHit(String tenantId, String entryId) {
         lifecycle.readLock().lock();
         try {
             checkOpen();
             Meta m = byId.get(entryId);
-            boolean removed = m != null && remove(m);
+            boolean removed = m != null && m.tenantId.equals(tenantId) && remove(m);
             if (removed) {
                 wrongHitReports.increment();
             }

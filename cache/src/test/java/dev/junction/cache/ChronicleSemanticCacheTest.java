@@ -230,8 +230,10 @@ class ChronicleSemanticCacheTest {
             assertFalse(cache.invalidate("a"));
             assertEquals(1, cache.invalidateNamespace("ns1"));
             assertEquals(0, cache.invalidateNamespace("ns1"));
-            assertTrue(cache.reportWrongHit("d"));
-            assertFalse(cache.reportWrongHit("d"));
+            assertFalse(cache.reportWrongHit("t1", "d"), "t1 cannot remove t2's entry");
+            assertTrue(cache.lookupExact(exact("t2", "ns3", "p d")).isPresent(), "and it is still served");
+            assertTrue(cache.reportWrongHit("t2", "d"));
+            assertFalse(cache.reportWrongHit("t2", "d"));
             assertEquals(2, cache.invalidateTenant("t1") + cache.invalidateTenant("t2"));
             CacheStats stats = cache.stats();
             assertEquals(1, stats.wrongHitReports());

@@ -121,6 +121,19 @@ public final class Junction implements AutoCloseable {
         return engine.cacheStats();
     }
 
+    /**
+     * Reports that a cached answer was wrong for the request it served: the entry is removed, so the next such request
+     * calls a model, and the report is counted in {@link CacheStats#wrongHitReports()}.
+     *
+     * @param tenantId     the tenant the answer was served to (null or blank: the default tenant); another tenant's
+     *                     entry is left alone
+     * @param cacheEntryId {@link RouteDecision#cacheEntryId()} of the answer
+     * @return whether the tenant had that entry (false when it expired, was already removed, or caching is off)
+     */
+    public boolean reportWrongCacheHit(String tenantId, String cacheEntryId) {
+        return engine.reportWrongCacheHit(tenantId, cacheEntryId);
+    }
+
     /** Spend and caps per tenant and provider; caps can be changed at run time. */
     public BudgetLedger budgets() {
         return engine.budgets();

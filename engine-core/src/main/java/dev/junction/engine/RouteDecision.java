@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param assessment      the prompt's category and difficulty, or null when routing was skipped (cache hit)
  * @param cacheStatus     how the cache took part
  * @param cacheSimilarity the similarity of the cached entry on a hit, else NaN
+ * @param cacheEntryId    the cache entry that served a hit, or that now holds this answer after a miss (then the same
+ *                        as {@code requestId}); null when nothing was cached. Pass it to
+ *                        {@link Junction#reportWrongCacheHit} when the answer was wrong for the request
  * @param attempts        the provider calls made, in order
  * @param violated        when the intent allowed degrading and nothing was feasible: the constraint the chosen
  *                        candidate violates; else null
@@ -28,7 +31,7 @@ import java.util.Objects;
  */
 public record RouteDecision(String requestId, Candidate chosen, List<Candidate> candidates, List<Exclusion> exclusions,
                             PromptAssessment assessment, CacheStatus cacheStatus, double cacheSimilarity,
-                            List<Attempt> attempts, Exclusion violated, double costUsd) {
+                            String cacheEntryId, List<Attempt> attempts, Exclusion violated, double costUsd) {
     public RouteDecision {
         Objects.requireNonNull(requestId, "requestId");
         candidates = candidates == null ? List.of() : List.copyOf(candidates);

@@ -46,6 +46,28 @@ class CacheTest {
     }
 
     @Test
+    void aWrongHitReportedWithTheDecisionsEntryIdIsNotServedAgain() {
+        try (Junction j = bed.builder(model).build()) {
+            RouteDecision stored = bed.complete(j, TestBed.hello(), Intent.DEFAULT).decision();
+            assertEquals(stored.requestId(), stored.cacheEntryId(), "the answer was stored under its request's id");
+            RouteDecision hit = bed.complete(j, TestBed.hello(), Intent.DEFAULT).decision();
+            assertEquals(CacheStatus.EXACT_HIT, hit.cacheStatus());
+            assertEquals(stored.cacheEntryId(), hit.cacheEntryId(), "a hit names the entry that served it");
+            assertFalse(j.reportWrongCacheHit("globex", hit.cacheEntryId()), "only the tenant served may report it");
+            assertTrue(j.reportWrongCacheHit(null, hit.cacheEntryId()), "null is the default tenant, as in requests");
+            assertEquals(1, j.cacheStats().wrongHitReports());
+            RouteDecision after = bed.complete(j, TestBed.hello(), Intent.DEFAULT).decision();
+            assertEquals(CacheStatus.MISS, after.cacheStatus());
+            assertEquals(2, bed.provider("a").calls().size());
+        }
+        try (Junction j = bed.builder(model).cacheStore(null).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), Intent.DEFAULT).decision();
+            assertEquals(null, d.cacheEntryId(), "nothing was stored");
+            assertFalse(j.reportWrongCacheHit(null, d.requestId()));
+        }
+    }
+
+    @Test
     void differentSamplingIsADifferentNamespace() {
         try (Junction j = bed.builder(model).build()) {
             bed.complete(j, TestBed.hello(), Intent.DEFAULT);
@@ -190,7 +212,7 @@ class CacheTest {
         }
 
         @Override
-        public boolean reportWrongHit(String entryId) {
+        public boolean reportWrongHit(String tenantId, String entryId) {
             return false;
         }
 
@@ -215,7 +237,9 @@ class CacheTest {
                     now.plusSeconds(60), 0));
             CacheQuery q = new CacheQuery("acme", "ns", "key", null, null, null, 0, now);
             assertEquals("e1", store.lookupExact(q).orElseThrow().entry().id());
-            assertTrue(store.reportWrongHit("e1"), "the entry just served is found by its id");
+            assertFalse(store.reportWrongHit("globex", "e1"), "another tenant cannot remove acme's entry");
+            assertEquals(0, store.stats().wrongHitReports());
+            assertTrue(store.reportWrongHit("acme", "e1"), "the entry just served is found by its id");
             assertTrue(store.lookupExact(q).isEmpty(), "a reported wrong hit is not served again");
             assertEquals(1, store.stats().wrongHitReports());
             // A new answer under the same key replaces the old entry: the old id no longer leads anywhere.

@@ -90,7 +90,7 @@ class SemanticPathTest {
         }
 
         @Override
-        public boolean reportWrongHit(String entryId) {
+        public boolean reportWrongHit(String tenantId, String entryId) {
             return false;
         }
 

@@ -31,8 +31,11 @@ public interface SemanticCacheStore extends AutoCloseable {
     /** Removes every entry of a tenant; returns how many. */
     int invalidateTenant(String tenantId);
 
-    /** Records that a hit on this entry was wrong and removes it; returns whether it existed. */
-    boolean reportWrongHit(String entryId);
+    /**
+     * Records that a hit on this entry was wrong and removes it; returns whether the tenant had such an entry. Another
+     * tenant's entry is left alone and not counted, so a tenant cannot remove what it was never served.
+     */
+    boolean reportWrongHit(String tenantId, String entryId);
 
     CacheStats stats();
 

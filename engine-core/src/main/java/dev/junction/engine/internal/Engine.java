@@ -426,7 +426,7 @@ public final class Engine implements AutoCloseable {
         metrics.cacheHit(hit.status());
         ChatResponse response = afterResponse(call, hit.entry().response());
         RouteDecision decision = new RouteDecision(call.requestId, null, List.of(), List.of(), null, hit.status(),
-                hit.similarity(), List.of(), null, 0);
+                hit.similarity(), hit.entry().id(), List.of(), null, 0);
         long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
         metrics.request("cache", "cache", true, took, 0, 0, 0);
         audit(call, null, null, null, Usage.ZERO, 0, hit.status(), 0, null);
@@ -498,6 +498,7 @@ public final class Engine implements AutoCloseable {
         ledger.record(call.tenantId, e.provider, cost);
         double cancelled = chargeCancelled(call, sel, attempts, null);
         CacheStatus status = cacheOn ? CacheStatus.MISS : CacheStatus.BYPASS;
+        String stored = null;
         if (cacheOn && (response.finishReason() == FinishReason.STOP || response.finishReason() == FinishReason.TOOL_CALLS)) {
             try {
                 Instant now = parts.clock().instant();
@@ -505,6 +506,7 @@ public final class Engine implements AutoCloseable {
                 parts.cacheStore().put(new CacheEntry(call.requestId, call.tenantId, call.namespace, call.exactKey,
                         call.request.lastUserText(), call.embedding == null ? null : call.embedding.clone(), response, chosen.predictedQuality(), cost, now,
                         now.plus(call.intent.cachePolicy().ttl()), 0));
+                stored = call.requestId;
             } catch (RuntimeException ex) {
                 LOG.warn("could not store answer {} in the cache: {}", call.requestId, ex.toString());
             }
@@ -512,7 +514,7 @@ public final class Engine implements AutoCloseable {
         long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
         metrics.request(e.provider, e.model, true, took, billed.inputTokens(), billed.outputTokens(), cost);
         RouteDecision decision = new RouteDecision(call.requestId, chosen, Arrays.asList(sel.chain()), sel.exclusions(),
-                call.assessment, status, Double.NaN, attempts, sel.violated(), cost + cancelled);
+                call.assessment, status, Double.NaN, stored, attempts, sel.violated(), cost + cancelled);
         audit(call, e.provider, e.model, response.modelVersion(), billed, cost + cancelled, status, attempts.size(), null,
                 ttftNanos);
         ChatResponse out = call.streaming ? response : afterResponse(call, response);
@@ -532,7 +534,7 @@ public final class Engine implements AutoCloseable {
         if (t instanceof Dispatcher.Failure f) {
             RouteDecision decision = new RouteDecision(call.requestId, null, Arrays.asList(sel.chain()),
                     sel.exclusions(), call.assessment, cacheOn(call) ? CacheStatus.MISS : CacheStatus.BYPASS,
-                    Double.NaN, f.attempts(), sel.violated(), cost);
+                    Double.NaN, null, f.attempts(), sel.violated(), cost);
             DispatchFailedException ex = new DispatchFailedException(f.getMessage(), decision, f.last());
             long took = Dispatcher.nanos(parts.clock()) - call.startNanos;
             ModelEntry e = sel.entries()[Math.max(0, index)];
@@ -592,6 +594,14 @@ public final class Engine implements AutoCloseable {
             out.add(e.descriptor);
         }
         return out;
+    }
+
+    public boolean reportWrongCacheHit(String tenantId, String cacheEntryId) {
+        if (cacheEntryId == null) {
+            throw new NullPointerException("cacheEntryId");
+        }
+        String tenant = tenantId == null || tenantId.isBlank() ? DEFAULT_TENANT : tenantId;
+        return parts.cacheStore() != null && parts.cacheStore().reportWrongHit(tenant, cacheEntryId);
     }
 
     public CacheStats cacheStats() {

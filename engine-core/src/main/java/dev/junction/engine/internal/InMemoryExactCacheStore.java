@@ -135,8 +135,11 @@ public final class InMemoryExactCacheStore implements SemanticCacheStore {
     }
 
     @Override
-    public boolean reportWrongHit(String entryId) {
-        boolean existed = invalidate(entryId);
+    public boolean reportWrongHit(String tenantId, String entryId) {
+        checkOpen();
+        String key = keyById.getIfPresent(entryId);
+        CacheEntry e = key == null ? null : byKey.getIfPresent(key);
+        boolean existed = e != null && e.tenantId().equals(tenantId) && invalidate(entryId);
         if (existed) {
             wrongHits.incrementAndGet();
         }

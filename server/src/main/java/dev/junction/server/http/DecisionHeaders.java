@@ -23,6 +23,9 @@ final class DecisionHeaders {
         if (!Double.isNaN(d.cacheSimilarity())) {
             res.header("x-junction-cache-similarity", String.format(Locale.ROOT, "%.4f", d.cacheSimilarity()));
         }
+        if (d.cacheEntryId() != null) {
+            res.header("x-junction-cache-entry", d.cacheEntryId());
+        }
         res.header("x-junction-attempts", Integer.toString(d.attempts().size()));
         if (d.degraded()) {
             res.header("x-junction-degraded", d.violated().constraint().name().toLowerCase(Locale.ROOT));

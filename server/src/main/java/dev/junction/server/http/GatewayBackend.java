@@ -30,6 +30,13 @@ public interface GatewayBackend extends AutoCloseable {
     /** The local embedder, when one is available. */
     Optional<Embedder> embedder();
 
+    /**
+     * Reports that the cached answer in this entry was wrong for the tenant it served: removes it and counts the report.
+     *
+     * @return whether the tenant had that entry
+     */
+    boolean reportWrongCacheHit(String tenantId, String cacheEntryId);
+
     /** Sets a tenant's budget cap in US dollars (called once per configured tenant at start-up). */
     void setTenantBudget(String tenantId, double capUsd);
 

@@ -215,6 +215,7 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/v1/models", (req, res) -> handle("models", req, res, this::models))
                 .get("/v1/models/{provider}/{model}", (req, res) -> handle("model", req, res, this::model))
                 .post("/v1/embeddings", (req, res) -> handle("embeddings", req, res, this::embeddings))
+                .post("/v1/cache/wrong-hits", (req, res) -> handle("cache_feedback", req, res, this::wrongHit))
                 .get("/healthz", (req, res) -> handle("healthz", req, res, (q, s) -> json(s, 200,
                         OpenAiResponseWriter.map(health()))))
                 .get("/metrics", (req, res) -> handle("metrics", req, res, (q, s) -> {
@@ -316,6 +317,27 @@ public final class GatewayServer implements AutoCloseable {
             tokens += Math.max(1, s.length() / 4);
         }
         json(res, 200, OpenAiResponseWriter.embeddings(vectors, embedder.modelId(), tokens, "base64".equals(format)));
+    }
+
+    /**
+     * {@code POST /v1/cache/wrong-hits {"entry_id": ...}}: the caller's tenant reports that the cached answer it was
+     * served (the {@code x-junction-cache-entry} header, or {@code junction.cache.entry_id}) was wrong; the entry is
+     * removed and the report counted. 404 when the tenant has no such entry (expired, already removed, another
+     * tenant's, or no cache).
+     */
+    private void wrongHit(ServerRequest req, ServerResponse res) {
+        Tenant tenant = auth.authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        ObjectNode root = OpenAiRequestParser.parseObject(body(req));
+        String id = OpenAiRequestParser.optText(root, "entry_id");
+        if (id == null || id.isBlank()) {
+            throw ApiError.invalid("entry_id", "Missing required parameter: 'entry_id' (the x-junction-cache-entry header "
+                    + "of the answer that was wrong).");
+        }
+        if (!backend.reportWrongCacheHit(tenant.id(), id)) {
+            throw new ApiError(404, "invalid_request_error", "cache_entry_not_found", "entry_id",
+                    "No cache entry '" + id + "' for this tenant: it expired, was already removed, or never existed.");
+        }
+        json(res, 200, OpenAiResponseWriter.map(Map.of("entry_id", id, "removed", true)));
     }
 
     private void chat(ServerRequest req, ServerResponse res) throws IOException {

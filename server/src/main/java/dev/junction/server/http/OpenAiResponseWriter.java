@@ -133,6 +133,9 @@ final class OpenAiResponseWriter {
         if (!Double.isNaN(d.cacheSimilarity())) {
             g.writeNumberField("similarity", d.cacheSimilarity());
         }
+        if (d.cacheEntryId() != null) {
+            g.writeStringField("entry_id", d.cacheEntryId());
+        }
         g.writeEndObject();
         if (d.assessment() != null) {
             g.writeObjectFieldStart("assessment");

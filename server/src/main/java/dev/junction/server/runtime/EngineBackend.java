@@ -93,6 +93,11 @@ public final class EngineBackend implements GatewayBackend {
     }
 
     @Override
+    public boolean reportWrongCacheHit(String tenantId, String cacheEntryId) {
+        return junction.reportWrongCacheHit(tenantId, cacheEntryId);
+    }
+
+    @Override
     public void setTenantBudget(String tenantId, double capUsd) {
         junction.budgets().setTenantCap(tenantId, capUsd);
     }

@@ -28,11 +28,12 @@ import java.util.Set;
 
 /**
  * The whole gateway on loopback: a simulated OpenAI-wire upstream, the real engine with the real OpenAI-compatible
- * plugin, and the HTTP server, with one virtual key {@link #KEY}.
+ * plugin, and the HTTP server, with the virtual keys {@link #KEY} (tenant "test") and {@link #OTHER_KEY} (tenant "other").
  */
 final class LoopbackGateway implements AutoCloseable {
 
     static final String KEY = "jk-test-key-0123456789";
+    static final String OTHER_KEY = "jk-other-key-0123456789";
 
     final SimulatedProvider upstream;
     final EngineBackend backend;
@@ -62,7 +63,8 @@ final class LoopbackGateway implements AutoCloseable {
         backend = GatewayAssembly.backend(List.of(ProviderConfig.of("upstream", "openai-compatible", upstream.baseUrl(),
                         new Secret("sk-upstream-secret"))), catalog, dataDir, new JunctionConfig.Cache(cache, 1000L), registry,
                 Map.of(), b -> { });
-        server = new GatewayServer(backend, new TenantAuthenticator(Map.of(KEY, new Tenant("test", tenantBudgetUsd, 0, null))),
+        server = new GatewayServer(backend, new TenantAuthenticator(Map.of(KEY, new Tenant("test", tenantBudgetUsd, 0, null),
+                OTHER_KEY, new Tenant("other", 100, 0, null))),
                 GatewayOptions.DEFAULTS.withPort(0), registry, Clock.systemUTC()).start();
     }
 

@@ -61,7 +61,7 @@ final class FakeBackend implements GatewayBackend {
     }
 
     static RouteDecision decision() {
-        return new RouteDecision("req-1", null, List.of(), List.of(), null, CacheStatus.MISS, Double.NaN, List.of(),
+        return new RouteDecision("req-1", null, List.of(), List.of(), null, CacheStatus.MISS, Double.NaN, null, List.of(),
                 null, 0.000020);
     }
 
@@ -156,6 +156,11 @@ final class FakeBackend implements GatewayBackend {
             public void close() {
             }
         });
+    }
+
+    @Override
+    public boolean reportWrongCacheHit(String tenantId, String cacheEntryId) {
+        return false;
     }
 
     @Override
