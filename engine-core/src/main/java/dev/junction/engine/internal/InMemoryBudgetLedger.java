@@ -51,9 +51,12 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
         if (cap == null) {
             return Double.POSITIVE_INFINITY;
         }
-        DoubleAdder spent = spend.get(key);
+        // Holds first: a request that ends records its spend before it gives its hold back, so read in this order it
+        // is counted at least once (read the other way round, it may be in neither sum).
         DoubleAdder holds = held.get(key);
-        return Math.max(0, cap - (spent == null ? 0 : spent.sum()) - (holds == null ? 0 : holds.sum()));
+        double h = holds == null ? 0 : holds.sum();
+        DoubleAdder spent = spend.get(key);
+        return Math.max(0, cap - (spent == null ? 0 : spent.sum()) - h);
     }
 
     /**
