@@ -465,4 +465,52 @@ class RoutingTest {
             assertEquals("a/cheap: LATENCY_BUDGET (estimated 5000 ms > budget 2000 ms)", d.exclusions().get(0).toString());
         }
     }
+
+    @Test
+    void aSlowCallLeavesTheLatencyWindowEvenWhenTheModelIsNotCalledAgain() {
+        bed.provider("a").script("cheap", ok(Duration.ofSeconds(5)));
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).build()) {
+            Intent cheapestFirst = noCache.toBuilder().objective(Objective.CHEAPEST).build();
+            assertEquals("a/cheap", bed.complete(j, TestBed.hello(), cheapestFirst).decision().chosen().modelId());
+            Intent fast = cheapestFirst.toBuilder().latencyBudget(Duration.ofSeconds(2)).build();
+            assertEquals("b/mid", bed.complete(j, TestBed.hello(), fast).decision().chosen().modelId());
+            // Calls older than the 5-minute window no longer count: a/cheap has no observation left, so it is not
+            // shut out for good just because routing stopped calling it.
+            bed.clock.advance(Duration.ofMinutes(6));
+            assertEquals("a/cheap", bed.complete(j, TestBed.hello(), fast).decision().chosen().modelId());
+        }
+    }
+
+    @Test
+    void aPredictionThatIsNotANumberDoesNotPassTheQualityFloor() {
+        QualityPredictor broken = new QualityPredictor() {
+            @Override
+            public PromptAssessment assess(ChatRequest request, float[] embedding) {
+                return new PromptAssessment(TaskCategory.GENERAL, 0, 7, embedding, null);
+            }
+
+            @Override
+            public double predict(PromptAssessment prompt, ModelDescriptor model) {
+                return model.provider().equals("a") ? Double.NaN : 0.8;
+            }
+        };
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).qualityPredictor(broken).build()) {
+            RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST)
+                    .minQuality(0.5).build()).decision();
+            assertEquals(List.of("b/mid"), d.candidates().stream().map(Candidate::modelId).toList());
+            assertEquals(Constraint.QUALITY_FLOOR, d.exclusions().get(0).constraint());
+        }
+    }
+
+    @Test
+    void aLatencyJustOverTheBudgetIsNotReportedAsEqualToIt() {
+        bed.provider("a").script("cheap", ok(Duration.ofMillis(2000).plusNanos(400_000)));
+        try (Junction j = bed.builder(cheap, mid).cacheStore(null).build()) {
+            Intent cheapestFirst = noCache.toBuilder().objective(Objective.CHEAPEST).build();
+            bed.complete(j, TestBed.hello(), cheapestFirst);
+            RouteDecision d = bed.complete(j, TestBed.hello(),
+                    cheapestFirst.toBuilder().latencyBudget(Duration.ofSeconds(2)).build()).decision();
+            assertEquals("a/cheap: LATENCY_BUDGET (estimated 2001 ms > budget 2000 ms)", d.exclusions().get(0).toString());
+        }
+    }
 }

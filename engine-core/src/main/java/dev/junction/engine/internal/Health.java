@@ -53,6 +53,22 @@ public final class Health {
     }
 
     /**
+     * Recomputes the router's numbers of the models whose oldest call left its window by now: one read when none
+     * did. The router calls it before each selection.
+     */
+    public void expireStats(long nowMillis) {
+        AtomicLong expiresAt = latencies.expiresAt;
+        if (nowMillis * 1_000_000L <= expiresAt.get()) {
+            return;
+        }
+        expiresAt.set(Long.MAX_VALUE);
+        long now = Dispatcher.nanos(clock);
+        for (ModelStats s : stats.values()) {
+            s.expire(now);
+        }
+    }
+
+    /**
      * Every model's median latency (nanoseconds, -1 when unknown) by {@link ModelStats} slot, in one array: the
      * router reads it sequentially instead of visiting each model's statistics object. A slot is always inside the
      * array returned after the slot's statistics were created.
@@ -71,6 +87,8 @@ public final class Health {
         private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
         private volatile long[] values = filled(64);
         private int size;
+        /** The earliest time (clock nanos) a call leaves some model's window. */
+        final AtomicLong expiresAt = new AtomicLong(Long.MAX_VALUE);
 
         private static long[] filled(int n) {
             long[] a = new long[n];
@@ -90,6 +108,10 @@ public final class Health {
 
         synchronized void publish(int slot, long value) {
             ELEMENT.setRelease(values, slot, value);
+        }
+
+        void expiresAt(long nanos) {
+            expiresAt.accumulateAndGet(nanos, Math::min);
         }
     }
 

@@ -26,6 +26,8 @@ public final class ModelStats {
     private int size;
     private int sinceRecompute;
     private long lastRecomputeNanos = Long.MIN_VALUE;
+    /** When the oldest call in the window leaves it (clock nanos), or {@link Long#MAX_VALUE} when none is in it. */
+    private long expiresAtNanos = Long.MAX_VALUE;
 
     /** The router's numbers are recomputed at least every this many calls... */
     static final int RECOMPUTE_EVERY = 8;
@@ -99,11 +101,13 @@ public final class ModelStats {
         int nLat = 0;
         int nTt = 0;
         int nRates = 0;
+        long oldest = Long.MAX_VALUE;
         for (int i = 0; i < size; i++) {
             if (nowNanos - at[i] > WINDOW_NANOS) {
                 continue;
             }
             calls++;
+            oldest = Math.min(oldest, at[i]);
             if (!ok[i]) {
                 errors++;
                 continue;
@@ -129,6 +133,22 @@ public final class ModelStats {
         }
         ttftP95Nanos = nTt == 0 ? -1 : percentile(tt, nTt, 0.95);
         errorRate = rate;
+        expiresAtNanos = calls == 0 ? Long.MAX_VALUE : oldest + WINDOW_NANOS;
+        if (table != null && calls > 0) {
+            table.expiresAt(expiresAtNanos);
+        }
+    }
+
+    /**
+     * Drops the calls that left the window by {@code nowNanos} from the router's numbers: without it they would stay
+     * until the model's next call, which a model they rule out never gets.
+     */
+    synchronized void expire(long nowNanos) {
+        if (nowNanos - expiresAtNanos > 0) {
+            recompute(nowNanos);
+        } else if (table != null && expiresAtNanos != Long.MAX_VALUE) {
+            table.expiresAt(expiresAtNanos);
+        }
     }
 
     private static Duration duration(long[] sorted, int n, double p) {

@@ -194,6 +194,7 @@ public final class Router {
     public Selection select(CatalogSnapshot snapshot, ChatRequest request, Intent intent, String tenantId,
                             PromptAssessment assessment, int inputTokens, boolean streaming,
                             InMemoryBudgetLedger ledger, long nowMillis) {
+        snapshot.health.expireStats(nowMillis);
         ModelEntry[] entries = snapshot.entries;
         int n = entries.length;
         int required = mask(intent.requiredCapabilities()) | impliedCapabilities(request, streaming);
@@ -298,7 +299,7 @@ public final class Router {
                 long observed = latencyP50[statsSlot[i]];
                 long lat = observed >= 0 ? observed : maxOutV >= 0 ? fixedPrior : priorLatency[i];
                 double q = catalogScores ? catalogQuality[qualityBase + i]
-                        : predictor.predict(assessment, descriptors[i]);
+                        : quality(predictor.predict(assessment, descriptors[i]));
                 int p = providerIndex[i];
                 // Only observed latency can rule a model out; the prior only ranks models nobody has measured yet.
                 if (c > costCap | observed >= 0 & lat > latencyBudget | q < minQuality | c > tenantLeft
@@ -365,6 +366,14 @@ public final class Router {
         w.xAux[nx] = aux;
         w.xValue[nx] = value;
         w.xLimit[nx] = limit;
+    }
+
+    /**
+     * A plugged-in predictor's answer, kept in [0, 1]: one that is not a number counts as 0, so that no quality floor
+     * admits it and it cannot make the ranking's scores NaN.
+     */
+    private static double quality(double q) {
+        return q >= 0 ? Math.min(q, 1) : 0;
     }
 
     /** What provider {@code p} has left, looked up once per selection. */
@@ -784,7 +793,9 @@ public final class Router {
         } else if (code == COST_CAP) {
             detail = "estimated " + usd(w.xValue[x]) + " > cap " + usd(w.xLimit[x]);
         } else if (code == LATENCY_BUDGET) {
-            detail = "estimated " + millis((long) w.xValue[x]) + " > budget " + millis((long) w.xLimit[x]);
+            // The estimate rounded up, the budget down: a latency a fraction of a millisecond over is not shown as equal.
+            detail = "estimated " + Math.ceilDiv((long) w.xValue[x], 1_000_000L) + " ms > budget "
+                    + millis((long) w.xLimit[x]);
         } else if (code == QUALITY_FLOOR) {
             detail = String.format(Locale.ROOT, "predicted %.3f < floor %.3f", w.xValue[x], w.xLimit[x]);
         } else if (code == BUDGET) {
