@@ -81,17 +81,7 @@ class RoutingTest {
                 cheap.regions(), cheap.retention(), cheap.quality());
         ModelDescriptor large = new ModelDescriptor("b", "large", 200_000, 1_024, mid.prices(), mid.capabilities(),
                 mid.regions(), mid.retention(), mid.quality());
-        QualityPredictor textOnly = new QualityPredictor() {
-            @Override
-            public PromptAssessment assess(ChatRequest request, float[] embedding) {
-                return new PromptAssessment(TaskCategory.GENERAL, 0, 11, embedding, null);
-            }
-
-            @Override
-            public double predict(PromptAssessment prompt, ModelDescriptor model) {
-                return 0.8;
-            }
-        };
+        QualityPredictor textOnly = predictor(11, model -> 0.8);
         List<ContentPart> parts = new ArrayList<>(List.of(new ContentPart.Text("What is in these pictures?")));
         for (int i = 0; i < 20; i++) {
             parts.add(ContentPart.Image.ofUrl("https://example.com/" + i + ".png"));
@@ -483,17 +473,7 @@ class RoutingTest {
 
     @Test
     void aPredictionThatIsNotANumberDoesNotPassTheQualityFloor() {
-        QualityPredictor broken = new QualityPredictor() {
-            @Override
-            public PromptAssessment assess(ChatRequest request, float[] embedding) {
-                return new PromptAssessment(TaskCategory.GENERAL, 0, 7, embedding, null);
-            }
-
-            @Override
-            public double predict(PromptAssessment prompt, ModelDescriptor model) {
-                return model.provider().equals("a") ? Double.NaN : 0.8;
-            }
-        };
+        QualityPredictor broken = predictor(7, model -> model.provider().equals("a") ? Double.NaN : 0.8);
         try (Junction j = bed.builder(cheap, mid).cacheStore(null).qualityPredictor(broken).build()) {
             RouteDecision d = bed.complete(j, TestBed.hello(), noCache.toBuilder().objective(Objective.CHEAPEST)
                     .minQuality(0.5).build()).decision();
@@ -512,5 +492,20 @@ class RoutingTest {
                     cheapestFirst.toBuilder().latencyBudget(Duration.ofSeconds(2)).build()).decision();
             assertEquals("a/cheap: LATENCY_BUDGET (estimated 2001 ms > budget 2000 ms)", d.exclusions().get(0).toString());
         }
+    }
+
+    /** A predictor that counts {@code inputTokens} for every prompt and predicts {@code quality} per model. */
+    private static QualityPredictor predictor(int inputTokens, java.util.function.ToDoubleFunction<ModelDescriptor> quality) {
+        return new QualityPredictor() {
+            @Override
+            public PromptAssessment assess(ChatRequest request, float[] embedding) {
+                return new PromptAssessment(TaskCategory.GENERAL, 0, inputTokens, embedding, null);
+            }
+
+            @Override
+            public double predict(PromptAssessment prompt, ModelDescriptor model) {
+                return quality.applyAsDouble(model);
+            }
+        };
     }
 }
