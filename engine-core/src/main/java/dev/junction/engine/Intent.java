@@ -32,8 +32,9 @@ import java.util.Set;
  *                                   (the violated constraint is reported)
  * @param cachePolicy                how the cache may be used
  * @param hedgeAfter                 start the next candidate too when the first has not answered after this delay;
- *                                   {@link Duration#ZERO} means "after the candidate's observed p95 time to first
- *                                   token", null means no hedging
+ *                                   {@link Duration#ZERO} means "after the candidate's observed p95": of its time to
+ *                                   first token for a stream, of its whole latency for a complete call (before any
+ *                                   observation, the router's estimate); null means no hedging
  */
 public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToFirstTokenBudget, double minQuality,
                      Objective objective, Set<Capability> requiredCapabilities, Set<String> allowedProviders,
@@ -214,7 +215,10 @@ public record Intent(double maxCostUsd, Duration latencyBudget, Duration timeToF
             return this;
         }
 
-        /** Hedge after a fixed delay; {@link Duration#ZERO} means after the candidate's p95 time to first token. */
+        /**
+         * Hedge after a fixed delay; {@link Duration#ZERO} means after the candidate's observed p95 (time to first token
+         * for a stream, whole latency for a complete call).
+         */
         public Builder hedgeAfter(Duration hedgeAfter) {
             this.hedgeAfter = hedgeAfter;
             return this;

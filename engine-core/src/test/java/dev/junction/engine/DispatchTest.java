@@ -20,6 +20,7 @@ import static dev.junction.engine.fakes.FakeProviderClient.ok;
 import static dev.junction.engine.fakes.FakeProviderClient.overloaded;
 import static dev.junction.engine.fakes.FakeProviderClient.rateLimited;
 import static dev.junction.engine.fakes.FakeProviderClient.serverError;
+import static dev.junction.engine.fakes.FakeProviderClient.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -291,6 +292,21 @@ class DispatchTest {
             assertEquals("b/m2", d.chosen().modelId());
             assertEquals(start.plusMillis(400), bed.clock.instant());
             assertEquals(1, a.cancelled());
+        }
+    }
+
+    @Test
+    void hedgeAfterZeroOnACompleteCallWaitsForTheWholeAnswersP95NotTheFirstTokens() {
+        String[] tokens = new String[50];
+        java.util.Arrays.fill(tokens, "x");
+        bed.provider("a").script("m1", stream(Duration.ofMillis(100), tokens), ok(Duration.ofMillis(550)));
+        bed.provider("b").script("m2", ok(Duration.ofMillis(100)));
+        try (Junction j = bed.builder(first, second).build()) {
+            bed.collect(j.stream(TestBed.hello(), cheapest));     // a: first token at 100 ms, whole answer ~600 ms
+            RouteDecision d = bed.complete(j, TestBed.hello(), cheapest.toBuilder().hedgeAfter(Duration.ZERO).build())
+                    .decision();
+            assertEquals(List.of("a/m1 SUCCEEDED"), attempts(d), "a answered within its usual whole-answer time");
+            assertTrue(bed.provider("b").calls().isEmpty(), "so no second call was started");
         }
     }
 

@@ -85,8 +85,11 @@ public final class Dispatcher {
         return call.result;
     }
 
-    /** The hedging delay for a candidate: fixed, or its observed p95 time to first token (else the prior). */
-    Duration hedgeDelay(Duration hedgeAfter, ModelEntry e) {
+    /**
+     * The hedging delay for a streamed call: fixed, or the candidate's observed p95 time to first token (else its
+     * median latency, else the prior).
+     */
+    Duration streamHedgeDelay(Duration hedgeAfter, ModelEntry e) {
         if (!hedgeAfter.isZero()) {
             return hedgeAfter;
         }
@@ -95,6 +98,19 @@ public final class Dispatcher {
             p95 = e.stats.latencyP50Nanos();
         }
         return Duration.ofNanos(p95 >= 0 ? p95 : Router.PRIOR_TTFT_NANOS);
+    }
+
+    /**
+     * The hedging delay for a whole-answer call: fixed, or the candidate's observed p95 latency (else the router's
+     * estimate for this request). Not its time to first token: the whole answer takes longer, and hedging at that
+     * point would start a second call nearly every time.
+     */
+    Duration completeHedgeDelay(Duration hedgeAfter, ModelEntry e, Candidate c) {
+        if (!hedgeAfter.isZero()) {
+            return hedgeAfter;
+        }
+        long p95 = e.stats.latencyP95Nanos();
+        return p95 >= 0 ? Duration.ofNanos(p95) : c.estimatedLatency();
     }
 
     /** The pause before retry number {@code retryNo}, with jitter. */
@@ -290,7 +306,7 @@ public final class Dispatcher {
             if (!f.isDone()) {
                 r.timer = d.scheduler.schedule(Duration.ofNanos(remaining), () -> onTimeout(r));
                 if (allowHedge && hedgeAfter != null && next < chain.length) {
-                    r.hedgeTimer = d.scheduler.schedule(d.hedgeDelay(hedgeAfter, e), () -> onHedge(r));
+                    r.hedgeTimer = d.scheduler.schedule(d.completeHedgeDelay(hedgeAfter, e, chain[i]), () -> onHedge(r));
                 }
             }
             f.whenComplete((resp, err) -> onComplete(r, resp, err));

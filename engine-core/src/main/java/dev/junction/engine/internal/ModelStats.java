@@ -38,6 +38,8 @@ public final class ModelStats {
     private boolean viewStale;
     /** Median latency of successful calls in nanoseconds, or -1 when unknown. */
     private volatile long latencyP50Nanos = -1;
+    /** 95th percentile latency of successful calls in nanoseconds, or -1 when unknown. */
+    private volatile long latencyP95Nanos = -1;
     /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */
     private volatile long ttftP95Nanos = -1;
     private volatile double errorRate;
@@ -131,6 +133,7 @@ public final class ModelStats {
         if (table != null) {
             table.publish(slot, latencyP50Nanos);
         }
+        latencyP95Nanos = nLat == 0 ? -1 : percentile(lat, nLat, 0.95);
         ttftP95Nanos = nTt == 0 ? -1 : percentile(tt, nTt, 0.95);
         errorRate = rate;
         expiresAtNanos = calls == 0 ? Long.MAX_VALUE : oldest + WINDOW_NANOS;
@@ -171,6 +174,11 @@ public final class ModelStats {
     /** Median latency of successful calls in nanoseconds, or -1 when unknown. */
     public long latencyP50Nanos() {
         return latencyP50Nanos;
+    }
+
+    /** 95th percentile latency of successful calls in nanoseconds, or -1 when unknown. */
+    public long latencyP95Nanos() {
+        return latencyP95Nanos;
     }
 
     /** 95th percentile time to first token in nanoseconds, or -1 when unknown. */

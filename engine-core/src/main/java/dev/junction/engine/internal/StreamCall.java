@@ -242,7 +242,7 @@ public final class StreamCall implements Flow.Publisher<StreamEvent>, Flow.Subsc
         }
         inner.timer = d.scheduler.schedule(Duration.ofNanos(firstTokenTimeout), () -> onFirstTokenTimeout(inner));
         if (allowHedge && hedgeAfter != null && next < chain.length) {
-            inner.hedgeTimer = d.scheduler.schedule(d.hedgeDelay(hedgeAfter, e), () -> onHedge(inner));
+            inner.hedgeTimer = d.scheduler.schedule(d.streamHedgeDelay(hedgeAfter, e), () -> onHedge(inner));
         }
         publisher.subscribe(inner);
         return true;
