@@ -1,13 +1,18 @@
 package dev.junction.plugin.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.junction.plugin.testkit.CollectingSubscriber;
 import dev.junction.plugin.testkit.ProviderPluginContract;
 import dev.junction.plugin.testkit.RecordedRequest;
 import dev.junction.plugin.testkit.ScriptedResponse;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ChatResponse;
+import dev.junction.spi.ContentPart;
 import dev.junction.spi.ErrorKind;
 import dev.junction.spi.Message;
+import dev.junction.spi.Role;
+import dev.junction.spi.ToolCall;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ProviderPlugin;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The anthropic plugin against the test kit, plus what only the Messages API has. */
 class AnthropicContractTest extends ProviderPluginContract {
@@ -134,5 +141,68 @@ class AnthropicContractTest extends ProviderPluginContract {
                 + "decrease input length or `max_tokens` and try again\"},\"request_id\":\"req_011CUB2XUHWkFnQzxcKBbjpF\"}"));
         ProviderException e = completeFails(plainRequest(), options());
         assertEquals(ErrorKind.CONTEXT_LENGTH_EXCEEDED, e.kind(), e.getMessage());
+    }
+
+    @Test
+    void sendsImagesInAToolResultAsImageBlocks() throws Exception {
+        ToolCall call = new ToolCall("toolu_01", "get_weather", "{\"location\":\"Paris\"}");
+        ChatRequest r = toolRequest().withMessages(List.of(Message.user("Show me the weather map of Paris."),
+                Message.assistant(null, List.of(call)),
+                new Message(Role.TOOL, List.of(new ContentPart.Text("The map:"),
+                        ContentPart.Image.ofBase64("image/png", RED_PNG_BASE64),
+                        ContentPart.Image.ofUrl("https://example.com/map.png")), List.of(), "toolu_01", null)));
+        client.validate(r, fullDescriptor());
+        respondJson(200, "plain.response.json");
+        client.complete(r, options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        JsonNode result = server.takeRequest().bodyJson().get("messages").get(2).get("content").get(0);
+        assertEquals(new ObjectMapper().readTree("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_01\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"The map:\"},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"" + RED_PNG_BASE64 + "\"}},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/map.png\"}}]}"), result);
+    }
+
+    @Test
+    void toolCallIdsAnthropicRejectsAreMappedConsistently() throws Exception {
+        // Ids from other providers: with dots and colons (OpenAI-compatible servers), empty, with spaces and
+        // non-ASCII; "functions.get_weather:0" would become "functions_get_weather_0" if its invalid characters were
+        // simply replaced, which is another call's id here.
+        List<String> ids = List.of("functions.get_weather:0", "functions.get_weather:1", "functions_get_weather_0", "",
+                "call 1/\u00e4");
+        List<ToolCall> calls = new ArrayList<>();
+        List<Message> turns = new ArrayList<>(List.of(Message.user("Weather in five cities?")));
+        for (String id : ids) {
+            calls.add(new ToolCall(id, "get_weather", "{\"location\":\"City " + calls.size() + "\"}"));
+        }
+        turns.add(Message.assistant(null, calls));
+        for (int i = ids.size() - 1; i >= 0; i--) { // results in another order than the calls
+            turns.add(Message.toolResult(ids.get(i), "{\"temperature\":" + i + "}"));
+        }
+        ChatRequest r = toolRequest().withMessages(turns);
+        client.validate(r, fullDescriptor());
+        respondJson(200, "plain.response.json");
+        client.complete(r, options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        JsonNode messages = server.takeRequest().bodyJson().get("messages");
+        List<String> sentCallIds = new ArrayList<>();
+        for (JsonNode block : messages.get(1).get("content")) {
+            assertEquals("tool_use", block.get("type").asText());
+            sentCallIds.add(block.get("id").asText());
+        }
+        assertEquals(ids.size(), sentCallIds.size());
+        for (String id : sentCallIds) {
+            assertTrue(id.matches("^[a-zA-Z0-9_-]+$"), "tool_use.id " + id + " does not match Anthropic's pattern");
+        }
+        assertEquals(ids.size(), new HashSet<>(sentCallIds).size(), "distinct ids stay distinct: " + sentCallIds);
+        assertEquals("functions_get_weather_0", sentCallIds.get(2), "a valid id is sent as it is");
+        JsonNode results = messages.get(2).get("content");
+        for (int k = 0; k < ids.size(); k++) {
+            JsonNode block = results.get(k);
+            int i = ids.size() - 1 - k;
+            assertEquals("{\"temperature\":" + i + "}", block.get("content").asText());
+            assertEquals(sentCallIds.get(i), block.get("tool_use_id").asText(), "the result of call " + i + " answers its tool_use");
+        }
+        // The same request encodes the same way again (prompt caching needs a stable prefix).
+        respondJson(200, "plain.response.json");
+        client.complete(r, options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(messages, server.takeRequest().bodyJson().get("messages"));
     }
 }

@@ -10,16 +10,34 @@ import java.util.concurrent.Flow;
 
 /**
  * Keeps at most {@code limit} bytes of a body, then stops reading (cancelling the body, which closes the connection)
- * and completes with what it kept: an error body only explains a failure, it never needs to be whole.
+ * and completes with what it kept: an error body only explains a failure, it never needs to be whole. A body that
+ * must be whole (an answer) fails with {@link TooLongException} instead.
  */
 final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
     private final int limit;
+    private final boolean mustBeWhole;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
+    /** A body over the limit, which cannot be used cut. */
+    static final class TooLongException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLongException(String message) {
+            super(message);
+        }
+    }
+
+    /** Keeps the first {@code limit} bytes. */
     BoundedBodySubscriber(int limit) {
+        this(limit, false);
+    }
+
+    /** With {@code mustBeWhole}, a body over {@code limit} fails with {@link TooLongException}. */
+    BoundedBodySubscriber(int limit, boolean mustBeWhole) {
         this.limit = limit;
+        this.mustBeWhole = mustBeWhole;
     }
 
     @Override
@@ -39,6 +57,12 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
             return;
         }
         for (ByteBuffer b : item) {
+            if (mustBeWhole && b.remaining() > limit - kept.size()) {
+                subscription.cancel();
+                result.completeExceptionally(new TooLongException("the provider's answer is longer than " + limit
+                        + " bytes"));
+                return;
+            }
             int n = Math.min(b.remaining(), limit - kept.size());
             if (n > 0) {
                 byte[] chunk = new byte[n];

@@ -48,6 +48,12 @@ public abstract class HttpProviderClient implements ProviderClient {
     /** The option naming the header that carries {@link CallOptions#idempotencyKey()}; absent means none is sent. */
     public static final String OPTION_IDEMPOTENCY_HEADER = "idempotency-header";
 
+    /**
+     * The longest answer {@code complete} reads: far more than any chat answer, and a body that never ends (a broken
+     * provider or proxy) fails as a {@link ErrorKind#SERVER_ERROR} instead of growing memory until the deadline.
+     */
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
     protected final ProviderConfig config;
     protected final HttpErrors errors;
     private final HttpClient http;
@@ -145,7 +151,8 @@ public abstract class HttpProviderClient implements ProviderClient {
             return result;
         }
         CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(httpRequest,
-                info -> info.statusCode() >= 200 && info.statusCode() <= 299 ? HttpResponse.BodySubscribers.ofByteArray()
+                info -> info.statusCode() >= 200 && info.statusCode() <= 299
+                        ? new BoundedBodySubscriber(MAX_RESPONSE_BYTES, true)
                         : new BoundedBodySubscriber(SseStreamPublisher.MAX_ERROR_BODY_BYTES));
         ScheduledFuture<?> deadline = scheduler.schedule(() -> {
             if (result.completeExceptionally(errors.fromThrowable(options.model(),
@@ -156,7 +163,10 @@ public abstract class HttpProviderClient implements ProviderClient {
         exchange.whenComplete((response, failure) -> {
             deadline.cancel(false);
             if (failure != null) {
-                result.completeExceptionally(errors.fromThrowable(options.model(), failure));
+                BoundedBodySubscriber.TooLongException tooLong = tooLong(failure);
+                result.completeExceptionally(tooLong != null
+                        ? errors.of(ErrorKind.SERVER_ERROR, options.model(), 200, tooLong.getMessage())
+                        : errors.fromThrowable(options.model(), failure));
                 return;
             }
             try {
@@ -174,6 +184,15 @@ public abstract class HttpProviderClient implements ProviderClient {
             }
         });
         return result;
+    }
+
+    private static BoundedBodySubscriber.TooLongException tooLong(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BoundedBodySubscriber.TooLongException e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private ChatResponse toResponse(HttpResponse<byte[]> response, ChatRequest request, CallOptions options) {
@@ -218,7 +237,7 @@ public abstract class HttpProviderClient implements ProviderClient {
                 t -> t == null
                         ? errors.fromThrowable(model, new HttpTimeoutException("no stream event within " + timeout))
                         : errors.fromThrowable(model, t),
-                () -> malformed(model, 200),
+                what -> errors.of(ErrorKind.SERVER_ERROR, model, 200, what),
                 timeout, scheduler);
     }
 

@@ -12,9 +12,28 @@ import java.util.Arrays;
  * {@code id}/{@code retry} fields are ignored; an event without data is not dispatched; an unfinished event at the
  * end of the stream is dropped.
  *
+ * <p>A line longer than {@link #MAX_LINE_BYTES}, or an event whose data grows beyond it, is refused with a
+ * {@link TooLongException} rather than buffered: a provider that never ends a line (or an event) would otherwise
+ * grow the client's memory until it dies.
+ *
  * <p>Not thread-safe: one parser per stream, fed by one thread at a time.
  */
 public final class SseParser {
+
+    /**
+     * The longest line, in bytes without its line end, and the most data one event may accumulate. Generous: the
+     * largest events providers send (a whole JSON chunk on one {@code data:} line, an inline image) are far smaller.
+     */
+    public static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+    /** A line or an event over {@link #MAX_LINE_BYTES}; the stream cannot be read further. */
+    public static final class TooLongException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TooLongException(String message) {
+            super(message);
+        }
+    }
 
     /** Receives each complete event. */
     @FunctionalInterface
@@ -98,8 +117,12 @@ public final class SseParser {
         if (n <= 0) {
             return;
         }
+        if (n > MAX_LINE_BYTES - lineLength) {
+            throw new TooLongException("the provider sent a server-sent-event line longer than " + MAX_LINE_BYTES
+                    + " bytes without ending it");
+        }
         if (lineLength + n > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+            line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, lineLength + n)));
         }
         System.arraycopy(bytes, from, line, lineLength, n);
         lineLength += n;
@@ -133,8 +156,13 @@ public final class SseParser {
             if (firstData == null) {
                 firstData = value;
             } else {
+                int length = (data == null ? firstData.length() : data.length()) + 1 + value.length();
+                if (length > MAX_LINE_BYTES) {
+                    throw new TooLongException("the provider sent a server-sent event with more than " + MAX_LINE_BYTES
+                            + " characters of data without ending it");
+                }
                 if (data == null) {
-                    data = new StringBuilder(firstData.length() + value.length() + 1).append(firstData);
+                    data = new StringBuilder(length).append(firstData);
                 }
                 data.append('\n').append(value);
             }

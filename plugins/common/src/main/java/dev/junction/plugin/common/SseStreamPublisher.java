@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  */
 public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
 
+    /** What {@code malformed} is told when an event is not the JSON the provider documents. */
+    static final String MALFORMED_JSON = "the provider answered with malformed JSON";
+
     /** The largest error body kept to explain a non-2xx answer. */
     static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -55,18 +58,19 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
     private final Supplier<StreamDecoder> decoders;
     private final ErrorResponseMapper errorResponses;
     private final Function<Throwable, ProviderException> failures;
-    private final Supplier<ProviderException> malformed;
+    private final Function<String, ProviderException> malformed;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
 
     /**
      * @param errorResponses maps non-2xx responses
      * @param failures       maps transport failures to exceptions; {@code null} stands for the deadline passing
-     * @param malformed      the exception for a malformed event
+     * @param malformed      the exception for a malformed stream, given what is wrong with it
      */
     public SseStreamPublisher(HttpClient http, HttpRequest request, Supplier<StreamDecoder> decoders,
                               ErrorResponseMapper errorResponses, Function<Throwable, ProviderException> failures,
-                              Supplier<ProviderException> malformed, Duration timeout, ScheduledExecutorService scheduler) {
+                              Function<String, ProviderException> malformed, Duration timeout,
+                              ScheduledExecutorService scheduler) {
         this.http = http;
         this.request = request;
         this.decoders = decoders;
@@ -249,8 +253,10 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 }
             } catch (ProviderException e) {
                 fail(e);
+            } catch (SseParser.TooLongException e) {
+                fail(malformed.apply(e.getMessage()));
             } catch (UncheckedIOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
-                fail(malformed.get());
+                fail(malformed.apply(MALFORMED_JSON));
             }
             drain();
         }
@@ -299,7 +305,7 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 } catch (ProviderException e) {
                     fail(e);
                 } catch (RuntimeException e) {
-                    fail(malformed.get());
+                    fail(malformed.apply(MALFORMED_JSON));
                 }
             }
             if (!terminated) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class SseParserTest {
 
@@ -98,5 +100,47 @@ class SseParserTest {
         List<String> plain = new ArrayList<>();
         new SseParser().feed(ByteBuffer.wrap("data: x\n\n".getBytes(StandardCharsets.UTF_8)), (e, d) -> plain.add(d));
         assertEquals(List.of("x"), plain);
+    }
+
+    @Test
+    void aLineOverTheCapIsRefusedInsteadOfBuffered() {
+        SseParser p = new SseParser();
+        byte[] piece = new byte[64 * 1024];
+        java.util.Arrays.fill(piece, (byte) 'x');
+        p.feed("data: ".getBytes(StandardCharsets.UTF_8), 0, 6, (e, d) -> { });
+        long fed = 6;
+        try {
+            while (fed <= 2L * SseParser.MAX_LINE_BYTES) {
+                p.feed(piece, 0, piece.length, (e, d) -> { });
+                fed += piece.length;
+            }
+            fail("a line of " + fed + " bytes was buffered");
+        } catch (SseParser.TooLongException e) {
+            assertTrue(fed <= SseParser.MAX_LINE_BYTES, "refused only after " + fed + " bytes");
+            assertTrue(e.getMessage().contains("line longer than " + SseParser.MAX_LINE_BYTES), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLineOfExactlyTheCapIsRead() {
+        String data = "y".repeat(SseParser.MAX_LINE_BYTES - "data: ".length());
+        List<String> out = parse(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8), 1000, 5_000_000);
+        assertEquals(List.of("null|" + data), out);
+    }
+
+    @Test
+    void anEventWhoseDataGrowsOverTheCapIsRefused() {
+        SseParser p = new SseParser();
+        byte[] line = ("data: " + "z".repeat(1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
+        int lines = 0;
+        try {
+            while (lines <= 2 * SseParser.MAX_LINE_BYTES / (1024 * 1024)) {
+                p.feed(line, 0, line.length, (e, d) -> fail("no event ends"));
+                lines++;
+            }
+            fail(lines + " data lines of one event were buffered");
+        } catch (SseParser.TooLongException e) {
+            assertTrue(lines <= SseParser.MAX_LINE_BYTES / (1024 * 1024), "refused only after " + lines + " lines");
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.junction.plugin.testkit.ScriptedResponse;
 import dev.junction.spi.CallOptions;
 import dev.junction.spi.Capability;
 import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ContentPart;
 import dev.junction.spi.DataRetention;
 import dev.junction.spi.ErrorKind;
 import dev.junction.spi.Message;
@@ -15,6 +16,7 @@ import dev.junction.spi.ProviderClient;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.ResponseFormat;
+import dev.junction.spi.Role;
 import dev.junction.spi.Secret;
 import dev.junction.spi.ToolCall;
 import dev.junction.spi.ToolChoice;
@@ -116,6 +118,34 @@ class GeminiRequestRulesTest {
             JsonNode part = modelTurn.get("parts").get(0);
             assertTrue(part.has("functionCall"));
             assertTrue(part.has("thoughtSignature"), "current-turn functionCall without thoughtSignature: " + body);
+        }
+    }
+
+    // Multimodal function responses are a Gemini 3 feature: images go in functionResponse.parts as inlineData.
+    // Older models have no place for them, and systemInstruction is text only on every model.
+    @Test
+    void imagesInAToolResultAreSentInTheFunctionResponseToGemini3AndRefusedElsewhere() throws Exception {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        ChatRequest r = ChatRequest.of(List.of(Message.user("Show me the weather map of Paris."),
+                        Message.assistant(null, List.of(new ToolCall("call_0_get_map", "get_map", "{\"city\":\"Paris\"}"))),
+                        new Message(Role.TOOL, List.of(new ContentPart.Text("{\"status\":\"ok\"}"),
+                                ContentPart.Image.ofBase64("image/png", png)), List.of(), "call_0_get_map", null)))
+                .withTools(List.of(ToolDefinition.of("get_map", "Gets a weather map", WEATHER)), ToolChoice.AUTO);
+        assertRefused(r, "gemini-2.5-flash", "image");
+        client.validate(r, model("gemini-3-pro-preview"));
+        try (LoopbackProviderServer server = LoopbackProviderServer.start();
+             ProviderClient live = new GeminiPlugin().create(new ProviderConfig("gemini", GeminiPlugin.ID,
+                     server.baseUri().resolve("/v1beta"), new Secret("k"), Map.of(), null, Map.of()))) {
+            server.enqueue(ScriptedResponse.json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
+                    + "[{\"text\":\"Sunny\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
+                    + "\"candidatesTokenCount\":2,\"totalTokenCount\":7}}"));
+            live.complete(r, new CallOptions("gemini-3-pro-preview", Duration.ofSeconds(10), null)).get(15, TimeUnit.SECONDS);
+            JsonNode response = server.takeRequest().bodyJson().get("contents").get(2).get("parts").get(0).get("functionResponse");
+            assertEquals("get_map", response.get("name").asText());
+            assertEquals("ok", response.get("response").get("status").asText());
+            JsonNode inline = response.get("parts").get(0).get("inlineData");
+            assertEquals("image/png", inline.get("mimeType").asText());
+            assertEquals(png, inline.get("data").asText());
         }
     }
 }

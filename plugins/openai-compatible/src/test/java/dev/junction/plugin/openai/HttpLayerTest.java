@@ -201,4 +201,25 @@ class HttpLayerTest {
             assertInstanceOf(StreamEvent.Error.class, s.last());
         }
     }
+
+    /** A 200 whose body never ends must fail as a provider error, not be buffered until memory or the deadline runs out. */
+    @Test
+    void successBodyThatNeverEndsIsRefusedInsteadOfBuffered() throws Exception {
+        byte[] filler = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        try (RawServer server = new RawServer((s, out, srv) -> {
+            srv.write(out, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            srv.chunk(out, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 96; i++) { // 96 MiB of one string, then silence
+                srv.chunk(out, filler);
+            }
+            srv.waitForClose(s, 20_000);
+        }); ProviderClient client = client(server.baseUri())) {
+            ProviderException e = failure(client.complete(ChatRequest.ofUser("Hello!"),
+                    new CallOptions("m", Duration.ofSeconds(15), null)), 40);
+            assertEquals(ErrorKind.SERVER_ERROR, e.kind(), "a provider error, not a timeout after buffering: " + e);
+            assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+            assertTrue(server.clientClosed.await(10, TimeUnit.SECONDS), "the connection is closed");
+        }
+    }
 }

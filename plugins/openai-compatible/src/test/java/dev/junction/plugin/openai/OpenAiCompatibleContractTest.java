@@ -217,4 +217,46 @@ class OpenAiCompatibleContractTest extends ProviderPluginContract {
         assertEquals("chatcmpl-AzUrE", start.id());
         assertEquals("gpt-4o-2024-11-20", start.modelVersion());
     }
+
+    // Mistral's reasoning models (Magistral) answer content as a list of chunks: thinking chunks (hidden reasoning)
+    // and text chunks (the answer), in the message and in each stream delta.
+    private static final String MAGISTRAL_CHUNK = "data: {\"id\":\"5f3c2a1e\",\"object\":\"chat.completion.chunk\","
+            + "\"created\":1750000000,\"model\":\"magistral-medium-2507\",\"choices\":[{\"index\":0,\"delta\":%s,"
+            + "\"finish_reason\":%s}]%s}\n\n";
+
+    @Test
+    void readsContentGivenAsAListOfChunks() throws Exception {
+        server.enqueue(ScriptedResponse.json(200, "{\"id\":\"5f3c2a1e\",\"object\":\"chat.completion\",\"created\":1750000000,"
+                + "\"model\":\"magistral-medium-2507\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"tool_calls\":null,\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\","
+                + "\"text\":\"The user greets me.\"}]},{\"type\":\"text\",\"text\":\"Hello! \"},"
+                + "{\"type\":\"text\",\"text\":\"How can I help you today?\"}]},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"total_tokens\":21,\"completion_tokens\":9}}"));
+        ChatResponse r = client.complete(plainRequest(), options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(PLAIN_TEXT, r.text());
+    }
+
+    @Test
+    void streamsContentGivenAsAListOfChunks() throws Exception {
+        List<String> events = List.of(
+                MAGISTRAL_CHUNK.formatted("{\"role\":\"assistant\",\"content\":\"\"}", "null", ""),
+                MAGISTRAL_CHUNK.formatted("{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\","
+                        + "\"text\":\"The user greets me.\"}]}]}", "null", ""),
+                MAGISTRAL_CHUNK.formatted("{\"content\":[{\"type\":\"text\",\"text\":\"Hello! \"}]}", "null", ""),
+                MAGISTRAL_CHUNK.formatted("{\"content\":[{\"type\":\"text\",\"text\":\"How can I help you today?\"}]}",
+                        "\"stop\"", ",\"usage\":{\"prompt_tokens\":12,\"total_tokens\":21,\"completion_tokens\":9}"),
+                "data: [DONE]\n\n");
+        server.enqueue(ScriptedResponse.sse(events));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(PLAIN_TEXT, s.text());
+        assertEquals(new StreamEvent.Finish(dev.junction.spi.FinishReason.STOP), s.last());
+    }
+
+    @Test
+    void contentThatIsNeitherTextNorChunksIsMalformed() throws Exception {
+        server.enqueue(ScriptedResponse.json(200, fixtures.text("plain.response.json")
+                .replace("\"content\": \"Hello! How can I help you today?\"", "\"content\": {\"text\": \"Hello!\"}")));
+        ProviderException e = completeFails(plainRequest(), options());
+        assertEquals(ErrorKind.SERVER_ERROR, e.kind(), e.getMessage());
+    }
 }

@@ -106,6 +106,12 @@ public abstract class ProviderPluginContract {
      * server's delays and stalls in those tests (10 and 20 s).
      */
     protected static final Duration ARRIVAL_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * More than any one server-sent-event line or event a client should hold: a client must give up on a stream
+     * before it has buffered this much of one line or event.
+     */
+    protected static final int ENDLESS_BYTES = 24 * 1024 * 1024;
+    private static final String ENDLESS_PIECE = "x".repeat(1024 * 1024);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String WEATHER_SCHEMA =
             "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\",\"description\":\"City name\"}},"
@@ -541,6 +547,53 @@ public abstract class ProviderPluginContract {
         assertEquals(ErrorKind.UNSUPPORTED, e.kind());
     }
 
+    // ---- no content is lost silently: every part is sent, or the request is refused before anything is sent
+
+    @Test
+    void anImageInAToolResultIsSentOrRefused() throws Exception {
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"location\":\"Paris\"}");
+        assertSentOrRefused(toolRequest().withMessages(List.of(Message.user("Show me the weather map of Paris."),
+                Message.assistant(null, List.of(call)),
+                new Message(Role.TOOL, List.of(new ContentPart.Text("{\"map\":\"attached\"}"),
+                        ContentPart.Image.ofBase64("image/png", RED_PNG_BASE64)), List.of(), "call_1", null))));
+    }
+
+    @Test
+    void anImageInASystemMessageIsSentOrRefused() throws Exception {
+        assertSentOrRefused(ChatRequest.of(List.of(
+                new Message(Role.SYSTEM, List.of(new ContentPart.Text("Our logo:"),
+                        ContentPart.Image.ofBase64("image/png", RED_PNG_BASE64)), List.of(), null, null),
+                Message.user("What colour is our logo?"))));
+    }
+
+    @Test
+    void anImageInAnAssistantMessageIsSentOrRefused() throws Exception {
+        assertSentOrRefused(ChatRequest.of(List.of(Message.user("Draw a red square."),
+                new Message(Role.ASSISTANT, List.of(new ContentPart.Text("Here it is:"),
+                        ContentPart.Image.ofBase64("image/png", RED_PNG_BASE64)), List.of(), null, null),
+                Message.user("What colour is it?"))));
+    }
+
+    /**
+     * Either {@code validate} refuses the request as {@link ErrorKind#UNSUPPORTED} with a message that names the image
+     * and the provider (so the router can pick another model) and nothing is sent, or the image is in the request body.
+     */
+    private void assertSentOrRefused(ChatRequest request) throws Exception {
+        try {
+            client.validate(request, fullDescriptor());
+        } catch (ProviderException e) {
+            assertEquals(ErrorKind.UNSUPPORTED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("image"), "names the part: " + e.getMessage());
+            assertTrue(e.getMessage().contains(client.providerId()), "names the provider: " + e.getMessage());
+            assertEquals(0, server.requestCount(), "nothing is sent");
+            return;
+        }
+        respondJson(200, "plain.response.json");
+        client.complete(request, options()).get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+        String body = server.takeRequest().bodyText();
+        assertTrue(body.contains(RED_PNG_BASE64), "validate accepted the request but the image was not sent: " + body);
+    }
+
     // ---- streaming
 
     @Test
@@ -658,6 +711,37 @@ public abstract class ProviderPluginContract {
         server.enqueue(ScriptedResponse.sse(events));
         CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
         assertEquals(ErrorKind.SERVER_ERROR, assertInstanceOf(StreamEvent.Error.class, s.last()).error().kind());
+    }
+
+    @Test
+    void streamWithALineThatNeverEndsFailsInsteadOfBufferingIt() throws Exception {
+        // After the head, ENDLESS_BYTES of one data line without a line end, then silence: a client that buffers the
+        // line whole would keep growing as long as the provider keeps sending.
+        List<String> events = new ArrayList<>(fixtures.events("stream-head.sse"));
+        events.add("data: {\"text\":\"");
+        for (int sent = 0; sent < ENDLESS_BYTES; sent += ENDLESS_PIECE.length()) {
+            events.add(ENDLESS_PIECE);
+        }
+        assertStreamRefusesEndlessInput(events);
+    }
+
+    @Test
+    void streamWithAnEventThatNeverEndsFailsInsteadOfBufferingIt() throws Exception {
+        // Data lines that each end, but no blank line ever ends the event.
+        List<String> events = new ArrayList<>(fixtures.events("stream-head.sse"));
+        for (int sent = 0; sent < ENDLESS_BYTES; sent += ENDLESS_PIECE.length()) {
+            events.add("data: " + ENDLESS_PIECE + "\n");
+        }
+        assertStreamRefusesEndlessInput(events);
+    }
+
+    private void assertStreamRefusesEndlessInput(List<String> events) throws Exception {
+        ScriptedResponse endless = server.enqueue(ScriptedResponse.sse(events).stallAfter(events.size()));
+        CollectingSubscriber s = stream(plainRequest(), options(Duration.ofSeconds(10)), CollectingSubscriber.all())
+                .awaitDone(AWAIT);
+        ProviderException e = assertInstanceOf(StreamEvent.Error.class, s.last(), "events: " + s.events()).error();
+        assertEquals(ErrorKind.SERVER_ERROR, e.kind(), "a provider error, not a timeout: " + e.getMessage());
+        assertTrue(endless.awaitClientClosed(AWAIT), "the client closes the connection");
     }
 
     @Test

@@ -74,6 +74,10 @@ public final class AnthropicClient extends HttpProviderClient {
             }
         }
         for (Message m : request.messages()) {
+            String unsupported = AnthropicCodec.unsupportedPart(m);
+            if (unsupported != null) {
+                throw RequestChecks.unsupported(model, unsupported);
+            }
             for (ContentPart p : m.content()) {
                 if (p instanceof ContentPart.Image img && img.base64Data() != null && !IMAGE_TYPES.contains(img.mediaType())) {
                     throw RequestChecks.unsupported(model, "image type " + img.mediaType() + " is not one of " + IMAGE_TYPES);

@@ -19,12 +19,18 @@ import dev.junction.spi.Usage;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Messages API wire format. The system prompt goes top-level; consecutive user and tool-result turns merge into one
- * user turn of content blocks (Anthropic requires alternating roles and wants parallel tool results together);
- * JSON output is a forced tool named {@link #structuredToolName}. Stateless, thread-safe; public only for benchmarks.
+ * user turn of content blocks (Anthropic requires alternating roles and wants parallel tool results together); a
+ * tool result with images is a list of text and image blocks; tool-call ids Anthropic would reject are mapped
+ * ({@link ToolIds}); JSON output is a forced tool named {@link #structuredToolName}. Stateless, thread-safe; public
+ * only for benchmarks.
  */
 public final class AnthropicCodec {
     /** The schema accepted for {@link ResponseFormat.Type#JSON_OBJECT}: any object. */
@@ -51,6 +57,10 @@ public final class AnthropicCodec {
             g.writeNumberField("max_tokens", request.maxOutputTokens() != null ? request.maxOutputTokens() : defaultMaxTokens);
             StringBuilder system = new StringBuilder();
             for (Message m : request.messages()) {
+                String unsupported = unsupportedPart(m);
+                if (unsupported != null) {
+                    throw new IllegalArgumentException(unsupported);
+                }
                 if (m.role() == Role.SYSTEM) {
                     if (!system.isEmpty()) {
                         system.append("\n\n");
@@ -142,6 +152,7 @@ public final class AnthropicCodec {
     }
 
     private static void writeMessages(JsonGenerator g, List<Message> messages) throws IOException {
+        ToolIds ids = new ToolIds(messages);
         String openRole = null;
         for (Message m : messages) {
             if (m.role() == Role.SYSTEM) {
@@ -158,7 +169,7 @@ public final class AnthropicCodec {
                 g.writeArrayFieldStart("content");
                 openRole = role;
             }
-            writeBlocks(g, m);
+            writeBlocks(g, m, ids);
         }
         if (openRole != null) {
             g.writeEndArray();
@@ -166,15 +177,43 @@ public final class AnthropicCodec {
         }
     }
 
-    private static void writeBlocks(JsonGenerator g, Message m) throws IOException {
+    /**
+     * Why the system prompt cannot be sent as it is, or null: Anthropic's {@code system} field takes text only, so an
+     * image in a system message would be lost.
+     */
+    public static String unsupportedPart(Message m) {
+        return m.role() == Role.SYSTEM && m.hasImage()
+                ? "Anthropic's system prompt accepts only text, and a system message carries an image" : null;
+    }
+
+    private static void writeBlocks(JsonGenerator g, Message m, ToolIds ids) throws IOException {
         if (m.role() == Role.TOOL) {
             g.writeStartObject();
             g.writeStringField("type", "tool_result");
-            g.writeStringField("tool_use_id", m.toolCallId());
-            g.writeStringField("content", m.text());
+            g.writeStringField("tool_use_id", ids.of(m.toolCallId()));
+            if (m.hasImage()) {
+                // tool_result content is a string or a list of text and image blocks
+                g.writeArrayFieldStart("content");
+                writeParts(g, m);
+                g.writeEndArray();
+            } else {
+                g.writeStringField("content", m.text());
+            }
             g.writeEndObject();
             return;
         }
+        writeParts(g, m);
+        for (ToolCall c : m.toolCalls()) {
+            g.writeStartObject();
+            g.writeStringField("type", "tool_use");
+            g.writeStringField("id", ids.of(c.id()));
+            g.writeStringField("name", c.name());
+            Json.writeRawJsonField(g, "input", c.argumentsJson());
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeParts(JsonGenerator g, Message m) throws IOException {
         for (ContentPart part : m.content()) {
             if (part instanceof ContentPart.Text t && t.text().isEmpty()) {
                 continue; // OpenAI clients send a tool-call turn as content ""; Anthropic rejects empty text blocks
@@ -198,13 +237,96 @@ public final class AnthropicCodec {
             }
             g.writeEndObject();
         }
-        for (ToolCall c : m.toolCalls()) {
-            g.writeStartObject();
-            g.writeStringField("type", "tool_use");
-            g.writeStringField("id", c.id());
-            g.writeStringField("name", c.name());
-            Json.writeRawJsonField(g, "input", c.argumentsJson());
-            g.writeEndObject();
+    }
+
+    /**
+     * The tool-call ids sent for one request. Anthropic requires {@code tool_use.id} (and so the
+     * {@code tool_use_id} answering it) to match {@code ^[a-zA-Z0-9_-]+$}; ids made by other providers may not
+     * (OpenAI-compatible servers send {@code functions.get_weather:0}, some none at all). Such an id is sent as
+     * {@code toolu_}, the id with every other character replaced by {@code _}, then {@code _} and the hex of its
+     * {@link String#hashCode()} (so the same conversation encodes the same way each turn); valid ids are sent as they
+     * are. Every occurrence of an id maps to the same valid id, and distinct ids stay distinct (a suffix resolves a
+     * clash).
+     */
+    static final class ToolIds {
+        private final Map<String, String> mapped = new HashMap<>();
+
+        ToolIds(List<Message> messages) {
+            if (!anyInvalid(messages)) {
+                return; // the usual case: nothing to map
+            }
+            Set<String> taken = new HashSet<>();
+            for (Message m : messages) {
+                for (ToolCall c : m.toolCalls()) {
+                    if (isValid(c.id())) {
+                        taken.add(c.id());
+                    }
+                }
+                if (m.toolCallId() != null && isValid(m.toolCallId())) {
+                    taken.add(m.toolCallId());
+                }
+            }
+            for (Message m : messages) {
+                for (ToolCall c : m.toolCalls()) {
+                    map(c.id(), taken);
+                }
+                if (m.toolCallId() != null) {
+                    map(m.toolCallId(), taken);
+                }
+            }
+        }
+
+        private static boolean anyInvalid(List<Message> messages) {
+            for (Message m : messages) {
+                for (ToolCall c : m.toolCalls()) {
+                    if (!isValid(c.id())) {
+                        return true;
+                    }
+                }
+                if (m.toolCallId() != null && !isValid(m.toolCallId())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void map(String id, Set<String> taken) {
+            if (isValid(id) || mapped.containsKey(id)) {
+                return;
+            }
+            StringBuilder sb = new StringBuilder(id.length() + 16).append("toolu_");
+            for (int i = 0; i < id.length(); i++) {
+                char c = id.charAt(i);
+                sb.append(isValidChar(c) ? c : '_');
+            }
+            sb.append('_').append(Integer.toHexString(id.hashCode()));
+            String base = sb.toString();
+            String candidate = base;
+            for (int n = 2; !taken.add(candidate); n++) {
+                candidate = base + "_" + n;
+            }
+            mapped.put(id, candidate);
+        }
+
+        /** The id to send for {@code id}. */
+        String of(String id) {
+            return mapped.getOrDefault(id, id);
+        }
+
+        static boolean isValid(String id) {
+            if (id.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < id.length(); i++) {
+                if (!isValidChar(id.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isValidChar(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
         }
     }
 

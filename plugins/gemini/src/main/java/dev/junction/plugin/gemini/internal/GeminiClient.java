@@ -70,6 +70,13 @@ public final class GeminiClient extends HttpProviderClient {
                     throw RequestChecks.unsupported(model, "Gemini needs images inline (base64); it does not fetch image URLs");
                 }
             }
+            if (m.role() == Role.SYSTEM && m.hasImage()) {
+                throw RequestChecks.unsupported(model, GeminiCodec.SYSTEM_IMAGE);
+            }
+            if (m.role() == Role.TOOL && m.hasImage() && !isGemini3(model.model())) {
+                throw RequestChecks.unsupported(model, "this Gemini model does not accept images in a function response "
+                        + "(Gemini 3 does), and a tool result carries an image");
+            }
             if (m.role() == Role.TOOL && m.name() == null) {
                 try {
                     GeminiCodec.toolNameFor(m.toolCallId(), request.messages(), i);

@@ -25,7 +25,8 @@ import java.util.UUID;
 /**
  * Gemini {@code generateContent} wire format. System messages become {@code systemInstruction}; assistant turns are
  * role {@code model}; tool results become {@code functionResponse} parts (named after the call they answer, found by
- * id in the history) merged into one user turn. Stateless, thread-safe; public only for benchmarks.
+ * id in the history) merged into one user turn, with a tool result's images in {@code functionResponse.parts}
+ * (Gemini 3's multimodal function responses). Stateless, thread-safe; public only for benchmarks.
  */
 public final class GeminiCodec {
 
@@ -43,12 +44,19 @@ public final class GeminiCodec {
      */
     static final String DUMMY_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
 
+    /** Why a system message with an image cannot be sent: {@code systemInstruction} is text only. */
+    static final String SYSTEM_IMAGE =
+            "Gemini's systemInstruction accepts only text, and a system message carries an image";
+
     /** Serializes a request; {@code signCalls} adds the dummy thought signature to each model turn's first call. */
     public static byte[] encode(ChatRequest request, boolean signCalls) {
         return Json.write(256 + 64 * request.messages().size(), g -> {
             g.writeStartObject();
             StringBuilder system = new StringBuilder();
             for (Message m : request.messages()) {
+                if (m.role() == Role.SYSTEM && m.hasImage()) {
+                    throw new IllegalArgumentException(SYSTEM_IMAGE);
+                }
                 if (m.role() == Role.SYSTEM) {
                     if (!system.isEmpty()) {
                         system.append("\n\n");
@@ -205,6 +213,18 @@ public final class GeminiCodec {
                 g.writeStringField("result", text);
                 g.writeEndObject();
             }
+            if (m.hasImage()) {
+                // Multimodal function responses (Gemini 3): the images go in functionResponse.parts.
+                g.writeArrayFieldStart("parts");
+                for (ContentPart part : m.content()) {
+                    if (part instanceof ContentPart.Image img) {
+                        g.writeStartObject();
+                        writeImage(g, img);
+                        g.writeEndObject();
+                    }
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
             g.writeEndObject();
             return false;
@@ -217,18 +237,7 @@ public final class GeminiCodec {
             if (part instanceof ContentPart.Text t) {
                 g.writeStringField("text", t.text());
             } else if (part instanceof ContentPart.Image img) {
-                if (img.base64Data() != null) {
-                    g.writeObjectFieldStart("inlineData");
-                    g.writeStringField("mimeType", img.mediaType());
-                    g.writeStringField("data", img.base64Data());
-                } else {
-                    g.writeObjectFieldStart("fileData");
-                    if (img.mediaType() != null) {
-                        g.writeStringField("mimeType", img.mediaType());
-                    }
-                    g.writeStringField("fileUri", img.url());
-                }
-                g.writeEndObject();
+                writeImage(g, img);
             }
             g.writeEndObject();
         }
@@ -247,6 +256,21 @@ public final class GeminiCodec {
             g.writeEndObject();
         }
         return wrote;
+    }
+
+    private static void writeImage(JsonGenerator g, ContentPart.Image img) throws IOException {
+        if (img.base64Data() != null) {
+            g.writeObjectFieldStart("inlineData");
+            g.writeStringField("mimeType", img.mediaType());
+            g.writeStringField("data", img.base64Data());
+        } else {
+            g.writeObjectFieldStart("fileData");
+            if (img.mediaType() != null) {
+                g.writeStringField("mimeType", img.mediaType());
+            }
+            g.writeStringField("fileUri", img.url());
+        }
+        g.writeEndObject();
     }
 
     private static JsonNode parseObjectOrNull(String text) {

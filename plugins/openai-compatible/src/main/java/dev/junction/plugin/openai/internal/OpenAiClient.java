@@ -11,6 +11,7 @@ import dev.junction.spi.CallOptions;
 import dev.junction.spi.ChatRequest;
 import dev.junction.spi.ChatResponse;
 import dev.junction.spi.ErrorKind;
+import dev.junction.spi.Message;
 import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ResponseFormat;
@@ -53,6 +54,12 @@ public final class OpenAiClient extends HttpProviderClient {
     @Override
     public void validate(ChatRequest request, ModelDescriptor model) {
         RequestChecks.checkCommon(request, model);
+        for (Message m : request.messages()) {
+            String unsupported = OpenAiCodec.unsupportedPart(m);
+            if (unsupported != null) {
+                throw RequestChecks.unsupported(model, unsupported);
+            }
+        }
         ResponseFormat rf = request.responseFormat();
         if (rf.type() == ResponseFormat.Type.JSON_SCHEMA) {
             ObjectNode schema = Json.sharedObject(rf.jsonSchema(), "the response JSON schema");

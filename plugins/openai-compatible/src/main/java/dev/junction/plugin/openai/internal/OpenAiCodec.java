@@ -42,6 +42,10 @@ public final class OpenAiCodec {
             g.writeStringField("model", model);
             g.writeArrayFieldStart("messages");
             for (Message m : request.messages()) {
+                String unsupported = unsupportedPart(m);
+                if (unsupported != null) {
+                    throw new IllegalArgumentException(unsupported);
+                }
                 writeMessage(g, m);
             }
             g.writeEndArray();
@@ -119,6 +123,18 @@ public final class OpenAiCodec {
             }
             g.writeEndObject();
         });
+    }
+
+    /**
+     * Why a message cannot be sent as it is, or null. Chat Completions takes image parts only in user messages:
+     * system and tool messages accept text parts, assistant messages text and refusal parts, so an image there
+     * would be lost.
+     */
+    public static String unsupportedPart(Message m) {
+        return m.role() != dev.junction.spi.Role.USER && m.hasImage()
+                ? "Chat Completions accepts images only in user messages, and a "
+                + m.role().name().toLowerCase(java.util.Locale.ROOT) + " message carries an image"
+                : null;
     }
 
     private static void writeToolChoice(JsonGenerator g, ToolChoice choice) throws IOException {
@@ -235,7 +251,7 @@ public final class OpenAiCodec {
         if (message == null || !message.isObject()) {
             throw new IOException("no message");
         }
-        String text = Json.text(message, "content");
+        String text = contentText(message.get("content"));
         List<ToolCall> calls = new ArrayList<>();
         JsonNode toolCalls = message.get("tool_calls");
         if (toolCalls != null && toolCalls.isArray()) {
@@ -256,6 +272,34 @@ public final class OpenAiCodec {
         String id = Json.text(root, "id");
         return new Decoded(new ChatResponse(id == null ? "chatcmpl-" + UUID.randomUUID() : id, text, calls, finish,
                 usage(root.get("usage")), provider, model, Json.text(root, "model")), null, null);
+    }
+
+    /**
+     * The answer's text: {@code content} is a string, or (Mistral's reasoning models) a list of chunks whose
+     * {@code text} chunks are the answer and whose {@code thinking} chunks are hidden reasoning.
+     *
+     * @throws IOException when it is neither, so that no answer is silently read as empty
+     */
+    static String contentText(JsonNode content) throws IOException {
+        if (content == null || content.isNull()) {
+            return null;
+        }
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        if (!content.isArray()) {
+            throw new IOException("content is neither text nor a list of chunks");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode chunk : content) {
+            if ("text".equals(Json.text(chunk, "type"))) {
+                String t = Json.text(chunk, "text");
+                if (t != null) {
+                    sb.append(t);
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** Reads a {@code usage} object: prompt/completion tokens, cached prompt tokens and reasoning tokens. */

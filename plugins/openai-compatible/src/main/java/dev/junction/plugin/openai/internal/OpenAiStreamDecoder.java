@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Decodes {@code chat.completion.chunk} events with a streaming JSON parser (no tree per chunk): deltas of text and
- * tool calls, the finish reason, and the usage chunk {@code stream_options.include_usage} adds before
- * {@code [DONE]}. Not thread-safe: one per stream.
+ * Decodes {@code chat.completion.chunk} events with a streaming JSON parser (no tree per chunk): deltas of text (a
+ * string, or a list of chunks) and tool calls, the finish reason, and the usage chunk
+ * {@code stream_options.include_usage} adds before {@code [DONE]}. Not thread-safe: one per stream.
  */
 public final class OpenAiStreamDecoder implements dev.junction.plugin.common.StreamDecoder {
     private final String provider;
@@ -147,12 +147,40 @@ public final class OpenAiStreamDecoder implements dev.junction.plugin.common.Str
                     sawContent = true;
                     out.accept(new StreamEvent.TextDelta(text));
                 }
+            } else if ("content".equals(field) && value == JsonToken.START_ARRAY) {
+                contentChunks(p, out);
             } else if ("tool_calls".equals(field) && value == JsonToken.START_ARRAY) {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     toolCall(p, out);
                 }
             } else {
                 p.skipChildren();
+            }
+        }
+    }
+
+    /** Content as a list of chunks (Mistral's reasoning models): text chunks are the answer, thinking ones hidden. */
+    private void contentChunks(JsonParser p, Consumer<StreamEvent> out) throws IOException {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                throw new IOException("a content chunk is not an object");
+            }
+            String type = null;
+            String text = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("type".equals(field) && value == JsonToken.VALUE_STRING) {
+                    type = p.getText();
+                } else if ("text".equals(field) && value == JsonToken.VALUE_STRING) {
+                    text = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if ("text".equals(type) && text != null && !text.isEmpty()) {
+                sawContent = true;
+                out.accept(new StreamEvent.TextDelta(text));
             }
         }
     }
