@@ -8,13 +8,17 @@ import dev.junction.spi.CacheQuery;
 import dev.junction.spi.CacheStats;
 import dev.junction.spi.CacheStatus;
 import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ContentPart;
 import dev.junction.spi.Embedder;
+import dev.junction.spi.Message;
 import dev.junction.spi.SemanticCacheStore;
+import dev.junction.spi.ToolCall;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,6 +128,43 @@ class SemanticPathTest {
             assertEquals("Which city is France's capital?", q.prompt());
             assertEquals(List.of("What is the capital of France?", "Which city is France's capital?"), embedder.texts);
         }
+    }
+
+    @Test
+    void onlyRequestsWhoseConversationAroundTheLastUserTextIsEqualShareANamespace() {
+        CountingEmbedder embedder = new CountingEmbedder();
+        RecordingStore store = new RecordingStore();
+        try (Junction j = bed.builder(Models.model("a", "m1", 1, 1, 0.8)).embedder(embedder).cacheStore(store).build()) {
+            Intent intent = Intent.builder().cachePolicy(CachePolicy.semantic(0.9, null)).build();
+            List<ChatRequest> requests = List.of(
+                    followUp("Tell me about Paris.", "What is its population?"),
+                    followUp("Tell me about Paris.", "How many people live there?"),   // a paraphrase: same context
+                    followUp("Tell me about Rome.", "What is its population?"),        // another conversation
+                    ChatRequest.of(List.of(Message.user("What is its population?"))),
+                    ChatRequest.of(List.of(Message.user(List.of(new ContentPart.Text("What is in this picture?"),
+                            ContentPart.Image.ofUrl("https://example.com/cat.png"))))),
+                    ChatRequest.of(List.of(Message.user(List.of(new ContentPart.Text("What is in this picture?"),
+                            ContentPart.Image.ofUrl("https://example.com/dog.png"))))),
+                    ChatRequest.of(List.of(Message.user("What is the weather in Oslo?"),
+                            Message.assistant("", List.of(new ToolCall("c1", "weather", "{\"city\":\"Oslo\"}"))),
+                            Message.toolResult("c1", "-3 C, snow"))),
+                    ChatRequest.of(List.of(Message.user("What is the weather in Oslo?"),
+                            Message.assistant("", List.of(new ToolCall("c1", "weather", "{\"city\":\"Oslo\"}"))),
+                            Message.toolResult("c1", "21 C, sun"))));
+            List<String> namespaces = new ArrayList<>();
+            for (ChatRequest r : requests) {
+                bed.complete(j, r, intent);
+                namespaces.add(store.similarQueries.get(store.similarQueries.size() - 1).namespace());
+            }
+            assertEquals(namespaces.get(0), namespaces.get(1), "a paraphrased follow-up of the same conversation");
+            assertEquals(7, Set.copyOf(namespaces).size(),
+                    "different earlier turns, images or tool results are different namespaces: " + namespaces);
+        }
+    }
+
+    private static ChatRequest followUp(String first, String last) {
+        return ChatRequest.of(List.of(Message.user(first), Message.assistant("Here is what I know about it."),
+                Message.user(last)));
     }
 
     @Test
