@@ -235,6 +235,9 @@ public final class OnnxEmbedder implements Embedder {
 
     /** The number of tokens of {@code text}, special tokens included, before any truncation. */
     public int tokenCount(String text) {
+        if (text == null) {
+            throw new NullPointerException("text"); // the native tokenizer would abort the JVM
+        }
         lock.readLock().lock();
         try {
             ensureOpen();
@@ -246,7 +249,11 @@ public final class OnnxEmbedder implements Embedder {
 
     /** Whether {@code text} is longer than the window, so that its middle does not reach the vector. */
     public boolean truncates(String text) {
-        return text.length() > (long) CHARS_PER_TOKEN_BOUND * config.maxTokens() || tokenCount(text) > config.maxTokens();
+        if (text.length() > (long) CHARS_PER_TOKEN_BOUND * config.maxTokens()) {
+            ensureOpen();
+            return true;
+        }
+        return tokenCount(text) > config.maxTokens();
     }
 
     /** The token ids fed to the model for {@code text}: tokenized, special tokens added, truncated head and tail. */

@@ -19,9 +19,10 @@ public final class PromptText {
 
     /** The text to embed for {@code request}; never null, possibly empty. */
     public static String of(ChatRequest request) {
-        String user = request.lastUserText();
-        if (!user.isEmpty()) {
-            return user;
+        for (Message m : request.messages()) {
+            if (m.role() == Role.USER) {
+                return request.lastUserText(); // possibly empty (an image-only turn): still what is asked now
+            }
         }
         for (int i = request.messages().size() - 1; i >= 0; i--) {
             Message m = request.messages().get(i);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.junction.spi.ChatRequest;
+import dev.junction.spi.ContentPart;
 import dev.junction.spi.Embedder;
 import dev.junction.spi.Message;
 import java.io.InputStream;
@@ -220,6 +221,23 @@ class OnnxEmbedderTest {
     }
 
     @Test
+    void nullTextIsRejectedWithoutCrashingTheJvm() {
+        // The native tokenizer aborts the whole JVM on a null string: it must never see one.
+        assertThrows(NullPointerException.class, () -> minilm.tokenCount(null));
+        assertThrows(NullPointerException.class, () -> minilm.tokenIds(null));
+        assertThrows(NullPointerException.class, () -> minilm.truncates(null));
+        assertEquals(2, minilm.tokenCount(""));
+    }
+
+    @Test
+    void truncatesAfterCloseFailsCleanlyEvenForHugeTexts() {
+        OnnxEmbedder e = new OnnxEmbedder();
+        e.close();
+        assertThrows(IllegalStateException.class, () -> e.truncates("short"));
+        assertThrows(IllegalStateException.class, () -> e.truncates("x ".repeat(10_000)));
+    }
+
+    @Test
     void loadsAnyModelFromFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path onnx = dir.resolve("model.onnx");
         java.nio.file.Path tokenizer = dir.resolve("tokenizer.json");
@@ -261,6 +279,15 @@ class OnnxEmbedderTest {
         assertEquals("follow-up", PromptText.of(r));
         assertEquals("only the assistant spoke", PromptText.of(ChatRequest.of(List.of(Message.system("sys"),
                 Message.assistant("only the assistant spoke")))));
+    }
+
+    @Test
+    void promptTextOfAnImageOnlyLastUserTurnIsNotAnEarlierMessage() {
+        // The last user turn has no text: its text ("") is what is asked now, not the assistant's previous answer.
+        ChatRequest r = ChatRequest.of(List.of(Message.user("Tell me a joke."),
+                Message.assistant("Why did the chicken cross the road?"),
+                Message.user(List.of(ContentPart.Image.ofUrl("https://example.com/cat.png")))));
+        assertEquals("", PromptText.of(r));
     }
 
     static double dot(float[] a, float[] b) {

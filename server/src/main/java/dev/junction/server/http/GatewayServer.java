@@ -304,12 +304,17 @@ public final class GatewayServer implements AutoCloseable {
             throw ApiError.invalid("encoding_format", "Invalid value for 'encoding_format': '" + format
                     + "'. Supported values are: 'float' and 'base64'.");
         }
+        Integer dimensions = OpenAiRequestParser.optInt(root, "dimensions");
         Embedder embedder = backend.embedder().orElseThrow(() -> new ApiError(503, "server_error",
                 "embedder_unavailable", null, "No local embedding model is available on this server."));
         String model = OpenAiRequestParser.optText(root, "model");
         if (model != null && !model.equals(embedder.modelId()) && !model.equals("junction/embed")) {
             throw new ApiError(404, "invalid_request_error", "model_not_found", "model", "The model '" + model
                     + "' does not exist; this server embeds with '" + embedder.modelId() + "'.");
+        }
+        if (dimensions != null && dimensions != embedder.dimensions()) {
+            throw ApiError.invalid("dimensions", "Invalid value for 'dimensions': " + dimensions + ". The model '"
+                    + embedder.modelId() + "' only gives " + embedder.dimensions() + " dimensions.");
         }
         List<float[]> vectors = embedder.embedAll(inputs);
         long tokens = 0;

@@ -122,7 +122,10 @@ final class OpenAiRequestParser {
                 intent == null || intent.isNull() ? null : intent);
     }
 
-    /** The texts of an embeddings request's {@code input} (a string or an array of strings). */
+    /** OpenAI's limit on the items of an embeddings request's {@code input}. */
+    static final int MAX_EMBEDDING_INPUTS = 2048;
+
+    /** The texts of an embeddings request's {@code input} (a string or an array of at most 2048 strings). */
     static List<String> embeddingInputs(ObjectNode root) {
         JsonNode input = root.get("input");
         if (input == null || input.isNull()) {
@@ -133,6 +136,10 @@ final class OpenAiRequestParser {
         }
         if (!input.isArray() || input.isEmpty()) {
             throw ApiError.invalid("input", "input must be a string or a non-empty array of strings.");
+        }
+        if (input.size() > MAX_EMBEDDING_INPUTS) {
+            throw ApiError.invalid("input", "input must have at most " + MAX_EMBEDDING_INPUTS + " items, has "
+                    + input.size() + ".");
         }
         List<String> texts = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {

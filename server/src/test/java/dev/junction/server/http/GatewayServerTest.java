@@ -260,6 +260,27 @@ class GatewayServerTest {
     }
 
     @Test
+    void embeddingsRefuseDimensionsTheModelCannotGive() throws Exception {
+        start();
+        // OpenAI's `dimensions` asks for shorter vectors; the local model has 3 and cannot shorten them: a 400, not
+        // silently vectors of another length than asked.
+        assertOpenAiError(post("/v1/embeddings", "{\"input\":\"a\",\"dimensions\":2}"), 400, "dimensions");
+        assertOpenAiError(post("/v1/embeddings", "{\"input\":\"a\",\"dimensions\":\"2\"}"), 400, "dimensions");
+        JsonNode same = json(post("/v1/embeddings", "{\"input\":\"a\",\"dimensions\":3}"));
+        assertEquals(3, same.at("/data/0/embedding").size());
+    }
+
+    @Test
+    void embeddingsRefuseMoreThanOpenAisInputLimit() throws Exception {
+        start();
+        // OpenAI takes at most 2048 inputs per request; a 4 MiB body could otherwise carry about a million of them.
+        String many = "{\"input\":[" + String.join(",", java.util.Collections.nCopies(2049, "\"a\"")) + "]}";
+        assertOpenAiError(post("/v1/embeddings", many), 400, "input");
+        String most = "{\"input\":[" + String.join(",", java.util.Collections.nCopies(2048, "\"a\"")) + "]}";
+        assertEquals(2048, json(post("/v1/embeddings", most)).get("data").size());
+    }
+
+    @Test
     void servesHealthMetricsAndAdminViews() throws Exception {
         start();
         assertEquals("ok", json(get("/healthz")).get("status").asText());
