@@ -15,6 +15,7 @@ module dev.junction.server {
     requires io.github.resilience4j.ratelimiter;
     requires org.slf4j;
     requires jdk.httpserver;
+    requires java.logging;
 
     opens dev.junction.server.cli to info.picocli;
 }

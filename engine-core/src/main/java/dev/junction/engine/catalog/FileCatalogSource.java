@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,13 +91,21 @@ public final class FileCatalogSource implements CatalogSource {
     }
 
     private byte[] read() throws IOException {
-        try {
-            return Files.readAllBytes(path);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(HttpCatalogSource.MAX_BODY_BYTES + 1);
         } catch (IOException e) {
             LOG.warn("catalog {}: update rejected, cannot read the file ({}); the previous catalog stays in force",
                     name(), e.toString());
             throw new IOException(name() + ": cannot read the catalog file: " + e, e);
         }
+        if (bytes.length > HttpCatalogSource.MAX_BODY_BYTES) {
+            LOG.warn("catalog {}: update rejected, the file is larger than {} bytes; the previous catalog stays in force",
+                    name(), HttpCatalogSource.MAX_BODY_BYTES);
+            throw new InvalidCatalogException(name() + ": the file is larger than " + HttpCatalogSource.MAX_BODY_BYTES
+                    + " bytes");
+        }
+        return bytes;
     }
 
     private CatalogImport parse(byte[] bytes) throws InvalidCatalogException {

@@ -71,4 +71,35 @@ class FileCatalogSourceTest {
         assertEquals("openai/m1", source.load().getFirst().id());
         assertEquals(CatalogFormat.LITELLM, source.lastImport().format());
     }
+
+    /**
+     * A huge file (a wrong path, a runaway export) threw OutOfMemoryError out of load and reloadIfChanged: a stack
+     * trace from the CLI, a dead refresher in a server, instead of a rejection that keeps the previous catalog.
+     */
+    @Test
+    void rejectsAnOversizedFileAndKeepsThePreviousCatalog() throws IOException {
+        Path file = dir.resolve("catalog.json");
+        Files.writeString(file, TestCatalogs.twoModels(3.0));
+        FileCatalogSource source = FileCatalogSource.of(file);
+        source.load();
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(3L << 30); // sparse: takes no disk
+        }
+        IOException reload = assertThrows(IOException.class, () -> {
+            try {
+                source.reloadIfChanged();
+            } catch (OutOfMemoryError e) { // JUnit and Surefire treat it as fatal: report it as a failure
+                throw new AssertionError("not a rejection: " + e);
+            }
+        });
+        assertTrue(reload.getMessage().contains(file.getFileName().toString()), reload.getMessage());
+        IOException load = assertThrows(IOException.class, () -> {
+            try {
+                FileCatalogSource.of(file).load();
+            } catch (OutOfMemoryError e) {
+                throw new AssertionError("not a rejection: " + e);
+            }
+        });
+        assertTrue(load.getMessage().contains("bytes"), load.getMessage());
+    }
 }

@@ -100,4 +100,14 @@ class JunctionFormatTest {
                 () -> CatalogFormat.detect("[1, 2]".getBytes(StandardCharsets.UTF_8), "odd.json"));
         assertEquals(true, e.getMessage().startsWith("odd.json: not a catalog in a known format"), e.getMessage());
     }
+
+    /** Two catalogs concatenated (or a stray half document after the first) lost everything after the first silently. */
+    @Test
+    void rejectsContentAfterTheDocument() {
+        String one = TestCatalogs.twoModels(1.0);
+        String concatenated = reject(one + one.replace("\"alpha\"", "\"gamma\""));
+        assertEquals(true, concatenated.startsWith("test.json: malformed JSON"), concatenated);
+        String trailing = reject(one + " {\"models\": ");
+        assertEquals(true, trailing.startsWith("test.json: malformed JSON"), trailing);
+    }
 }

@@ -108,8 +108,8 @@ public final class CatalogCommand implements Callable<Integer> {
         try {
             matrix = from != null ? remote(from) : local(err);
         } catch (IOException | IllegalArgumentException e) {
-            err.println("junction catalog: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return 1;
+            err.println("junction catalog: " + JunctionCli.describe(e));
+            return 2;
         }
         List<ModelStatus> rows = new ArrayList<>(CatalogView.rows(matrix, new CatalogView.Filter(providers,
                 capabilities)));
@@ -161,7 +161,13 @@ public final class CatalogCommand implements Callable<Integer> {
 
     private LiveMatrix remote(String location) throws IOException {
         if (!location.startsWith("http://") && !location.startsWith("https://")) {
-            return CatalogView.fromJson(Files.readAllBytes(Path.of(location)), location);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(Path.of(location));
+            } catch (IOException e) {
+                throw new IOException("cannot read " + location, e);
+            }
+            return CatalogView.fromJson(bytes, location);
         }
         URI uri = URI.create(location);
         if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) {

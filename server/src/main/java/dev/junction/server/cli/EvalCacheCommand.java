@@ -64,6 +64,11 @@ public final class EvalCacheCommand implements Callable<Integer> {
             err.println("eval-cache: --model must be minilm or bge, was " + model);
             return 2;
         }
+        if (qqpPairs < 0 || (threads != null && threads < 1)) {
+            err.println("eval-cache: " + (qqpPairs < 0 ? "--qqp-pairs must be >= 0 (0 = all), was " + qqpPairs
+                    : "--threads must be >= 1, was " + threads));
+            return 2;
+        }
         CacheEvaluation.Options options = new CacheEvaluation.Options(qqpPairs,
                 threads != null ? threads : CacheEvaluation.Options.defaults().threads());
         try (OnnxEmbedder embedder = new OnnxEmbedder(OnnxEmbedderConfig.custom().model(m).memoMaxBytes(0).build())) {

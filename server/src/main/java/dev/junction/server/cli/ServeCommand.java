@@ -10,6 +10,7 @@ import dev.junction.server.http.Tenant;
 import dev.junction.server.http.TenantAuthenticator;
 import dev.junction.server.runtime.EngineBackend;
 import dev.junction.server.runtime.GatewayAssembly;
+import dev.junction.spi.CatalogSource;
 import dev.junction.spi.ProviderConfig;
 import dev.junction.spi.ProviderPlugin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -105,9 +107,17 @@ public final class ServeCommand implements Callable<Integer> {
         if (cfg.providers() != null) {
             cfg.providers().stream().filter(p -> p.budgetUsd() != null).forEach(p -> providerCaps.put(p.id(), p.budgetUsd()));
         }
+        CatalogSource catalog = GatewayAssembly.catalog(cfg, configDir);
+        if (catalog != null) {
+            try {
+                catalog.load(); // before the embedder loads and the cache file is created
+            } catch (IOException e) {
+                throw new ConfigException(configFile + ": catalog: " + e.getMessage(), e);
+            }
+        }
         Path data = dataDir != null ? dataDir : Path.of(cfg.dataDir());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        EngineBackend backend = GatewayAssembly.backend(providers, GatewayAssembly.catalog(cfg, configDir), data,
+        EngineBackend backend = GatewayAssembly.backend(providers, catalog, data,
                 cfg.cache(), registry, providerCaps, b -> { });
         try {
             TenantAuthenticator auth = new TenantAuthenticator(keys);

@@ -33,6 +33,10 @@ public final class SimUpstreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (latencyMs < 0 || outputTokens < 0) { // before the simulator starts
+            throw new IllegalArgumentException(latencyMs < 0 ? "--latency-ms must be >= 0, was " + latencyMs
+                    : "--output-tokens must be >= 0, was " + outputTokens);
+        }
         SimulatedProvider sim = new SimulatedProvider(SimulatedProvider.Wire.OPENAI, Map.of(model,
                 new SimulatedProvider.Model(model, Duration.ofMillis(latencyMs), Duration.ZERO, 0, outputTokens)), 1, port);
         System.out.println("SIMULATED upstream listening on " + sim.baseUrl() + " (model " + model + ", " + latencyMs

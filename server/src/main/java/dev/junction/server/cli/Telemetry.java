@@ -10,7 +10,18 @@ package dev.junction.server.cli;
  */
 final class Telemetry {
 
+    /** Helidon logs through java.util.logging, which keeps loggers only weakly: held here so their levels stay. */
+    private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+    private static final java.util.logging.Logger HELIDON_SERVER =
+            java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer");
+
     private Telemetry() {
+    }
+
+    private static void quiet(java.util.logging.Logger logger, java.util.logging.Level level) {
+        if (logger.getLevel() == null) {
+            logger.setLevel(level);
+        }
     }
 
     private static void quiet(String logger, String level) {
@@ -36,6 +47,9 @@ final class Telemetry {
         // Library start-up chatter (GPU probing, native library discovery) is not the user's business.
         quiet("ai.djl", "error");
         quiet("net.openhft", "warn");
-        quiet("io.helidon", "warn");
+        quiet(HELIDON, java.util.logging.Level.WARNING);
+        // A listener that cannot bind: GatewayServer says so in one line, Helidon's error adds a stack trace.
+        quiet(HELIDON_SERVER, Boolean.getBoolean(JunctionCli.DEBUG_PROPERTY)
+                ? java.util.logging.Level.WARNING : java.util.logging.Level.OFF);
     }
 }

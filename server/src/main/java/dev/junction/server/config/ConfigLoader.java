@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,15 +32,21 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** The largest configuration file read: far above any real one, far below the heap. */
+    static final int MAX_BYTES = 16 << 20;
+
     /** Reads and validates a configuration file. */
     public static JunctionConfig load(Path file) {
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": the configuration file does not exist");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException(file + ": larger than " + MAX_BYTES + " bytes, not a configuration file");
         }
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         ObjectMapper mapper = mapper(json);
@@ -111,7 +118,7 @@ public final class ConfigLoader {
         }
         if (SECRET_PATH.matcher(path).find() && reason != null) {
             // Jackson quotes the offending value; under keys and headers that value is a secret.
-            reason = reason.replaceAll("\\('[^']*'\\)|\\(\"[^\"]*\"\\)|\"[^\"]*\"", "(value not shown)");
+            reason = reason.replaceAll("\\('[^']*'\\)|\\(\"[^\"]*\"\\)|\"[^\"]*\"|'[^']*'", "(value not shown)");
         }
         return where + ": " + (path.isEmpty() ? "" : path + ": ") + reason;
     }

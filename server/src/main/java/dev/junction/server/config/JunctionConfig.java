@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The server's configuration file ({@code junction.yaml} or {@code .json}), as read; every section is optional.
@@ -40,6 +41,16 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
             }
         }
         return List.copyOf(list);
+    }
+
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** An environment variable's name; a key pasted in its place is refused without being repeated. */
+    private static void requireVariableName(String name, String key) {
+        if (name != null && !VARIABLE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(key + " must be the name of an environment variable (letters, digits, "
+                    + "_), not a key; the value is not shown");
+        }
     }
 
     /** A copy of a map from the file; a key without a value is named instead of failing later. */
@@ -121,6 +132,7 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
             if (budgetUsd != null && !(budgetUsd > 0)) {
                 throw new IllegalArgumentException("budget_usd must be > 0, was " + budgetUsd);
             }
+            requireVariableName(apiKeyEnv, "provider " + id + ": api_key_env");
             headers = headers == null ? Map.of() : values(headers, "provider " + id + ": headers");
             options = options == null ? Map.of() : values(options, "provider " + id + ": options");
         }
@@ -143,6 +155,14 @@ public record JunctionConfig(Server server, String dataDir, String catalog, Cach
                 throw new IllegalArgumentException("a tenant needs an id");
             }
             keys = keys == null ? List.of() : entries(keys, "tenant " + id + ": keys");
+            for (int i = 0; i < keys.size(); i++) {
+                // A request's key is trimmed and an empty one refused, so such a key could never match.
+                if (keys.get(i).isEmpty() || !keys.get(i).equals(keys.get(i).trim())) {
+                    throw new IllegalArgumentException("tenant " + id + ": keys[" + i + "] is empty or starts or ends "
+                            + "with whitespace");
+                }
+            }
+            requireVariableName(keyEnv, "tenant " + id + ": key_env");
             if (keys.isEmpty() && keyEnv == null) {
                 throw new IllegalArgumentException("tenant " + id + " needs keys or key_env");
             }

@@ -56,4 +56,11 @@ class CliHelpTest {
         assertEquals("true", System.getProperty("chronicle.analytics.disable"));
         assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
     }
+
+    /** Helidon logs through java.util.logging, so the slf4j level Telemetry set for it never applied. */
+    @Test
+    void helidonsStartUpChatterIsQuietOnceTheCommandLineIsLoaded() {
+        new JunctionCli();
+        assertFalse(System.getLogger("io.helidon.webserver.LoomServer").isLoggable(System.Logger.Level.INFO));
+    }
 }

@@ -250,4 +250,74 @@ class ConfigLoaderTest {
                 Map.of("KEY_A", "sk-a"), ProviderPlugins.of(list), list));
         assertTrue(e.getMessage().contains("base_url"), e.getMessage());
     }
+
+    /**
+     * A blank virtual key, or one with surrounding spaces, can never match (a request's key is trimmed, an empty one
+     * refused), yet the gateway started closed, counting the tenant.
+     */
+    @Test
+    void aVirtualKeyThatCanNeverMatchIsRefused() throws Exception {
+        ConfigException blank = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("b.yaml", """
+                tenants:
+                  - {id: acme, keys: [""]}
+                """)));
+        assertTrue(blank.getMessage().contains("tenant acme: keys[0]"), blank.getMessage());
+        ConfigException spaced = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("s.yaml", """
+                tenants:
+                  - {id: acme, keys: [jk-1, " jk-acme-secret-0123456789"]}
+                """)));
+        assertTrue(spaced.getMessage().contains("tenant acme: keys[1]"), spaced.getMessage());
+        assertFalse(spaced.getMessage().contains("jk-acme-secret-0123456789"), spaced.getMessage());
+    }
+
+    /** An unquoted key or header value in a JSON file: Jackson quotes it as 'token', which was not redacted. */
+    @Test
+    void anUnquotedSecretInJsonIsNotEchoed() throws Exception {
+        ConfigException key = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("k.json",
+                "{\"tenants\": [{\"id\": \"acme\", \"keys\": [jkacmesecret0123456789]}]}")));
+        assertTrue(key.getMessage().contains("tenants[0].keys"), key.getMessage());
+        assertFalse(key.getMessage().contains("jkacmesecret0123456789"), key.getMessage());
+        ConfigException header = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("h.json",
+                "{\"providers\": [{\"id\": \"openai\", \"headers\": {\"X-Key\": sk_live_secret_0123456789}}]}")));
+        assertTrue(header.getMessage().contains("providers[0].headers"), header.getMessage());
+        assertFalse(header.getMessage().contains("sk_live_secret_0123456789"), header.getMessage());
+    }
+
+    /** The key itself put where its variable's name belongs was echoed at start: "environment variable sk-... is not set". */
+    @Test
+    void aKeyInPlaceOfAVariableNameIsNotEchoed() throws Exception {
+        ConfigException provider = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("p.yaml", """
+                providers:
+                  - {id: openai, api_key_env: sk-proj-live-secret-0123456789}
+                """)));
+        assertTrue(provider.getMessage().contains("api_key_env"), provider.getMessage());
+        assertFalse(provider.getMessage().contains("sk-proj-live-secret-0123456789"), provider.getMessage());
+        ConfigException tenant = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("t.yaml", """
+                tenants:
+                  - {id: acme, key_env: jk-acme-secret-0123456789}
+                """)));
+        assertTrue(tenant.getMessage().contains("key_env"), tenant.getMessage());
+        assertFalse(tenant.getMessage().contains("jk-acme-secret-0123456789"), tenant.getMessage());
+        assertEquals("MY_OPENAI_KEY", ConfigLoader.load(write("ok.yaml", """
+                providers:
+                  - {id: openai, api_key_env: MY_OPENAI_KEY}
+                """)).providers().get(0).apiKeyEnv());
+    }
+
+    /** A huge file (or /dev/zero) passed as the configuration threw OutOfMemoryError, a stack trace, not an error. */
+    @Test
+    void anOversizedFileFailsWithAReason() throws Exception {
+        Path f = dir.resolve("huge.yaml");
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            huge.setLength(3L << 30); // sparse: takes no disk
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> {
+            try {
+                ConfigLoader.load(f);
+            } catch (OutOfMemoryError oom) { // JUnit and Surefire treat it as fatal: report it as a failure
+                throw new AssertionError("not a configuration error: " + oom);
+            }
+        });
+        assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+    }
 }
