@@ -18,6 +18,8 @@ import dev.junction.spi.RequestInterceptor;
 import dev.junction.spi.SemanticCacheStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,8 @@ import java.util.function.Consumer;
  */
 public final class Junction implements AutoCloseable {
     /** Default catalog refresh interval: 30 seconds. */
+    private static final Logger LOG = LoggerFactory.getLogger(Junction.class);
+
     public static final Duration DEFAULT_CATALOG_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
     private final Engine engine;
@@ -360,10 +364,19 @@ public final class Junction implements AutoCloseable {
                 boolean builtIn = false;
                 if (pred == null) {
                     pred = first(QualityPredictor.class);
+                    if (pred != null && !reads(pred, emb)) {
+                        LOG.warn("the quality predictor {} was trained on {} embeddings, not on the embedder's {}: "
+                                + "routing uses catalog scores", pred, pred.embedderId(), emb.modelId());
+                        pred = null;
+                    }
                     if (pred == null) {
                         pred = new CatalogQualityPredictor();
                         builtIn = true;
                     }
+                } else if (!reads(pred, emb)) {
+                    throw new IllegalStateException("the quality predictor " + pred + " was trained on "
+                            + pred.embedderId() + " embeddings, but the embedder gives " + emb.modelId()
+                            + " embeddings: pair it with the embedder it was trained on");
                 } else {
                     builtIn = pred instanceof CatalogQualityPredictor;
                 }
@@ -395,6 +408,11 @@ public final class Junction implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+
+        /** Whether {@code predictor} can read {@code embedder}'s vectors (or needs none, or there are none). */
+        private static boolean reads(QualityPredictor predictor, Embedder embedder) {
+            return embedder == null || predictor.embedderId() == null || predictor.embedderId().equals(embedder.modelId());
         }
 
         private static void putClient(Map<String, ProviderClient> clients, ProviderClient c) {

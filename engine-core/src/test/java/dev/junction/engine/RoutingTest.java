@@ -498,6 +498,11 @@ class RoutingTest {
     private static QualityPredictor predictor(int inputTokens, java.util.function.ToDoubleFunction<ModelDescriptor> quality) {
         return new QualityPredictor() {
             @Override
+            public String embedderId() {
+                return null;
+            }
+
+            @Override
             public PromptAssessment assess(ChatRequest request, float[] embedding) {
                 return new PromptAssessment(TaskCategory.GENERAL, 0, inputTokens, embedding, null);
             }

@@ -12,6 +12,10 @@ import dev.junction.spi.ContentPart;
 import dev.junction.spi.Embedder;
 import dev.junction.spi.Message;
 import dev.junction.spi.SemanticCacheStore;
+import dev.junction.spi.TaskCategory;
+import dev.junction.spi.QualityPredictor;
+import dev.junction.spi.PromptAssessment;
+import dev.junction.spi.ModelDescriptor;
 import dev.junction.spi.ToolCall;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +27,8 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SemanticPathTest {
     private final TestBed bed = new TestBed();
@@ -165,6 +171,34 @@ class SemanticPathTest {
     private static ChatRequest followUp(String first, String last) {
         return ChatRequest.of(List.of(Message.user(first), Message.assistant("Here is what I know about it."),
                 Message.user(last)));
+    }
+
+    @Test
+    void aPredictorIsRefusedWithAnEmbedderWhoseVectorsItWasNotTrainedOn() {
+        // bge-small and MiniLM both give 384 floats: nothing but the ids tells the router it is reading noise.
+        QualityPredictor trainedOnMiniLm = new QualityPredictor() {
+            @Override
+            public String embedderId() {
+                return "all-minilm-l6-v2-q";
+            }
+
+            @Override
+            public PromptAssessment assess(ChatRequest request, float[] embedding) {
+                return new PromptAssessment(TaskCategory.GENERAL, 0, 10, embedding, null);
+            }
+
+            @Override
+            public double predict(PromptAssessment prompt, ModelDescriptor model) {
+                return 0.8;
+            }
+        };
+        ModelDescriptor model = Models.model("a", "m1", 1, 1, 0.8);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> bed.builder(model)
+                .embedder(new CountingEmbedder()).qualityPredictor(trainedOnMiniLm).build());
+        assertTrue(e.getMessage().contains("all-minilm-l6-v2-q") && e.getMessage().contains("counting"), e.getMessage());
+        try (Junction j = bed.builder(model).embedder(null).qualityPredictor(trainedOnMiniLm).build()) {
+            assertEquals(0.8, bed.complete(j, TestBed.hello(), Intent.DEFAULT).decision().chosen().predictedQuality());
+        }
     }
 
     @Test

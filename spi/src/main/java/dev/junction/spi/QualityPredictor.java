@@ -9,6 +9,12 @@ package dev.junction.spi;
 public interface QualityPredictor {
 
     /**
+     * The {@link Embedder#modelId()} whose vectors {@link #assess} was trained on, or null when it reads no embedding.
+     * The engine refuses an embedder that gives other vectors: they can have the same length and mean nothing to it.
+     */
+    String embedderId();
+
+    /**
      * Reads the prompt once.
      *
      * @param request   the request being routed

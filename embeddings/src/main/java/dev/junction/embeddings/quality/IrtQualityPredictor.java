@@ -61,7 +61,8 @@ public final class IrtQualityPredictor implements QualityPredictor {
     }
 
     /** The embedder whose vectors this predictor expects ({@code Embedder.modelId()}). */
-    public String expectedEmbedderId() {
+    @Override
+    public String embedderId() {
         return head.weights().embedderId();
     }
 
@@ -184,7 +185,7 @@ public final class IrtQualityPredictor implements QualityPredictor {
 
     @Override
     public String toString() {
-        return "IrtQualityPredictor(head " + head.head().name() + ", embedder " + expectedEmbedderId() + ", "
+        return "IrtQualityPredictor(head " + head.head().name() + ", embedder " + embedderId() + ", "
                 + head.head().models().size() + " trained models)";
     }
 }

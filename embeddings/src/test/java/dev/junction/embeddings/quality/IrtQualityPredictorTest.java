@@ -25,6 +25,12 @@ class IrtQualityPredictorTest {
             TestWeights.linearOnFirstDimension("e", 4, 2, List.of("default"), WEAK, STRONG), "default");
 
     @Test
+    void theShippedWeightsReadTheDefaultEmbeddersVectors() {
+        // The engine refuses (or, for a discovered predictor, sets aside) a predictor whose embedder id differs.
+        assertEquals(dev.junction.embeddings.EmbeddingModel.ALL_MINILM_L6_V2_Q.id(), new IrtQualityPredictor().embedderId());
+    }
+
+    @Test
     void harderPromptsGetLowerProbabilities() {
         PromptAssessment easy = predictor.assess(ChatRequest.ofUser("hi"), new float[] {1, 0, 0, 0});
         PromptAssessment hard = predictor.assess(ChatRequest.ofUser("hi"), new float[] {-1, 0, 0, 0});

@@ -33,6 +33,11 @@ public final class CatalogQualityPredictor implements QualityPredictor {
         "logic", "puzzle", "deduce", "infer"};
 
     @Override
+    public String embedderId() {
+        return null; // reads no embedding
+    }
+
+    @Override
     public PromptAssessment assess(ChatRequest request, float[] embedding) {
         int tokens = TokenEstimator.estimate(request);
         String text = request.lastUserText();

@@ -16,6 +16,11 @@ import dev.junction.spi.TaskCategory;
 final class FallbackQualityPredictor implements QualityPredictor {
 
     @Override
+    public String embedderId() {
+        return null; // reads no embedding
+    }
+
+    @Override
     public PromptAssessment assess(ChatRequest request, float[] embedding) {
         return new PromptAssessment(TaskCategory.GENERAL, 0, Math.max(1, request.lastUserText().length() / 4), embedding);
     }

@@ -214,6 +214,11 @@ class EngineFailoverAcrossPluginsTest {
     /** Every model is equally good: the objective alone orders the chain. */
     private static final class FixedQuality implements QualityPredictor {
         @Override
+        public String embedderId() {
+            return null;
+        }
+
+        @Override
         public PromptAssessment assess(ChatRequest request, float[] embedding) {
             return new PromptAssessment(TaskCategory.GENERAL, 0.3, 10, embedding);
         }
