@@ -52,9 +52,9 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Junction implements AutoCloseable {
-    /** Default catalog refresh interval: 30 seconds. */
     private static final Logger LOG = LoggerFactory.getLogger(Junction.class);
 
+    /** Default catalog refresh interval: 30 seconds. */
     public static final Duration DEFAULT_CATALOG_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
     private final Engine engine;
