@@ -87,7 +87,7 @@ public final class GatewayAssembly {
                 if (v == null || v.isBlank()) {
                     throw new ConfigException("tenant " + t.id() + ": environment variable " + t.keyEnv() + " is not set");
                 }
-                tenantKeys.add(v);
+                tenantKeys.add(v.strip()); // an env file's CR or trailing space would make the key unmatchable
             }
             for (String k : tenantKeys) {
                 if (keys.put(k, tenant) != null) {
@@ -155,7 +155,7 @@ public final class GatewayAssembly {
                 if (v == null || v.isBlank()) {
                     throw new ConfigException("provider " + p.id() + ": environment variable " + keyEnv + " is not set");
                 }
-                key = new Secret(v);
+                key = new Secret(v.strip()); // a trailing CR or newline would be sent inside the auth header
             }
             Map<String, String> options = new LinkedHashMap<>();
             if (known != null) {

@@ -150,6 +150,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keysFromEnvironmentVariablesLoseTheWhitespaceAnEnvFileLeaves() throws Exception {
+        JunctionConfig c = ConfigLoader.load(write("env.yaml", """
+                providers:
+                  - {id: openai, api_key_env: MY_OPENAI_KEY}
+                tenants:
+                  - {id: acme, key_env: ACME_KEY}
+                """));
+        Map<String, String> env = Map.of("MY_OPENAI_KEY", "sk-x\r\n", "ACME_KEY", " jk-acme-1\r");
+        assertEquals("acme", GatewayAssembly.tenants(c, env).get("jk-acme-1").id(),
+                "a request's key is trimmed, so the configured one must be too");
+        List<ProviderPlugin> list = plugins();
+        assertEquals("sk-x", GatewayAssembly.providers(c, env, ProviderPlugins.of(list), list).get(0).apiKey().value());
+    }
+
+    @Test
     void aBadTenantIntentNamesTheField() throws Exception {
         JunctionConfig c = ConfigLoader.load(write("t.yaml", """
                 tenants:
