@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP half every provider client shares: one {@link HttpClient} per client, request dispatch with a deadline,
- * cancellation, SSE streaming through {@link SseStreamPublisher}, error mapping and secret redaction. A plugin
+ * cancellation, SSE streaming through {@link SseStreamPublisher} (a stream answered with one whole JSON answer is
+ * decoded with {@link #decode} and delivered as that answer's events), error mapping and secret redaction. A plugin
  * supplies the wire format: the URI and headers, the body encoder, the response and stream decoders and the
  * error-body reader.
  *
@@ -233,6 +234,7 @@ public abstract class HttpProviderClient implements ProviderClient {
         String model = options.model();
         Duration timeout = options.timeout();
         return new SseStreamPublisher(http, httpRequest, () -> streamDecoder(request, options),
+                body -> decode(body, request, options),
                 (status, headers, body) -> errorFor(model, status, headers, body),
                 t -> t == null
                         ? errors.fromThrowable(model, new HttpTimeoutException("no stream event within " + timeout))

@@ -1,9 +1,13 @@
 package dev.junction.plugin.common;
 
+import dev.junction.spi.ChatResponse;
 import dev.junction.spi.ProviderException;
 import dev.junction.spi.StreamEvent;
+import dev.junction.spi.ToolCall;
+import dev.junction.spi.Usage;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -11,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
@@ -37,6 +43,12 @@ import java.util.function.Supplier;
  * while the subscriber has no demand. Cancelling the subscription, a deadline, or an error cancels the HTTP body,
  * which closes the connection. Failures arrive as a {@link StreamEvent.Error} then {@code onComplete}.
  *
+ * <p>Some OpenAI-compatible servers ignore {@code "stream": true} and answer with one whole JSON answer: a 2xx body of
+ * a JSON content type is read whole (at most {@link HttpProviderClient#MAX_RESPONSE_BYTES}), decoded by the
+ * {@link AnswerDecoder} and delivered as the events a stream of that answer would have carried. A 2xx body of another
+ * content type is still read as events (some servers label their streams text/plain); when it held none (an HTML page
+ * from a proxy) the stream fails as malformed, naming the content type.
+ *
  * <p>Thread-safe per the {@link Flow} rules.
  */
 public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
@@ -53,27 +65,49 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         ProviderException map(int status, HttpHeaders headers, byte[] body);
     }
 
+    /** Decodes a whole 2xx JSON answer, the way the provider's non-streaming call does. */
+    @FunctionalInterface
+    public interface AnswerDecoder {
+        /**
+         * @throws IOException       when the body is not the JSON the provider documents
+         * @throws ProviderException when the body reports a failure (a filtered answer)
+         */
+        ChatResponse decode(byte[] body) throws IOException;
+    }
+
     private final HttpClient http;
     private final HttpRequest request;
     private final Supplier<StreamDecoder> decoders;
+    private final AnswerDecoder answers;
     private final ErrorResponseMapper errorResponses;
     private final Function<Throwable, ProviderException> failures;
     private final Function<String, ProviderException> malformed;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
 
+    /** Without an {@link AnswerDecoder}: a whole JSON answer fails as malformed. */
+    public SseStreamPublisher(HttpClient http, HttpRequest request, Supplier<StreamDecoder> decoders,
+                              ErrorResponseMapper errorResponses, Function<Throwable, ProviderException> failures,
+                              Function<String, ProviderException> malformed, Duration timeout,
+                              ScheduledExecutorService scheduler) {
+        this(http, request, decoders, null, errorResponses, failures, malformed, timeout, scheduler);
+    }
+
     /**
+     * @param answers        decodes a whole JSON answer sent instead of events; null when the provider has none
      * @param errorResponses maps non-2xx responses
      * @param failures       maps transport failures to exceptions; {@code null} stands for the deadline passing
      * @param malformed      the exception for a malformed stream, given what is wrong with it
      */
     public SseStreamPublisher(HttpClient http, HttpRequest request, Supplier<StreamDecoder> decoders,
-                              ErrorResponseMapper errorResponses, Function<Throwable, ProviderException> failures,
+                              AnswerDecoder answers, ErrorResponseMapper errorResponses,
+                              Function<Throwable, ProviderException> failures,
                               Function<String, ProviderException> malformed, Duration timeout,
                               ScheduledExecutorService scheduler) {
         this.http = http;
         this.request = request;
         this.decoders = decoders;
+        this.answers = answers;
         this.errorResponses = errorResponses;
         this.failures = failures;
         this.malformed = malformed;
@@ -114,6 +148,12 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         private volatile int status;
         private volatile HttpHeaders headers;
         private volatile ByteArrayOutputStream errorBody;
+        /** A whole JSON answer sent instead of events. */
+        private volatile ByteArrayOutputStream answerBody;
+        /** The content type of a 2xx body labelled neither events nor JSON, read as events all the same. */
+        private volatile String unexpectedType;
+        /** Whether any event was emitted. */
+        private volatile boolean emitted;
 
         Call(Flow.Subscriber<? super StreamEvent> downstream) {
             this.downstream = downstream;
@@ -133,6 +173,13 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                     headers = info.headers();
                     if (status < 200 || status > 299) {
                         errorBody = new ByteArrayOutputStream();
+                    } else {
+                        String type = mediaType(headers);
+                        if (answers != null && (type.equals("application/json") || type.endsWith("+json"))) {
+                            answerBody = new ByteArrayOutputStream();
+                        } else if (!type.isEmpty() && !type.equals("text/event-stream")) {
+                            unexpectedType = headers.firstValue("content-type").orElse(type);
+                        }
                     }
                     return this;
                 });
@@ -211,8 +258,8 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 subscription.cancel();
                 return;
             }
-            if (errorBody != null) {
-                arm(); // one deadline for the whole error body, not one per chunk
+            if (errorBody != null || answerBody != null) {
+                arm(); // one deadline for the whole body, not one per chunk
                 awaitingUpstream = true;
                 subscription.request(Long.MAX_VALUE);
             } else {
@@ -222,20 +269,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
 
         @Override
         public void onNext(List<ByteBuffer> item) {
-            if (errorBody != null) {
-                if (cancelled || terminated) {
-                    return;
-                }
-                for (ByteBuffer b : item) {
-                    int n = Math.min(b.remaining(), MAX_ERROR_BODY_BYTES - errorBody.size());
-                    if (n > 0) {
-                        byte[] chunk = new byte[n];
-                        b.get(chunk);
-                        errorBody.write(chunk, 0, n);
-                    }
-                }
-                if (errorBody.size() >= MAX_ERROR_BODY_BYTES) {
-                    fail(errorResponses.map(status, headers, errorBody.toByteArray())); // enough to explain it
+            if (errorBody != null || answerBody != null) {
+                if (!cancelled && !terminated) {
+                    keepWhole(item);
                 }
                 return;
             }
@@ -261,6 +297,42 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
             drain();
         }
 
+        /** Buffers an error body (its start explains it) or a whole JSON answer (which must fit). */
+        private void keepWhole(List<ByteBuffer> item) {
+            ByteArrayOutputStream kept = errorBody != null ? errorBody : answerBody;
+            int limit = errorBody != null ? MAX_ERROR_BODY_BYTES : HttpProviderClient.MAX_RESPONSE_BYTES;
+            for (ByteBuffer b : item) {
+                if (kept == answerBody && b.remaining() > limit - kept.size()) {
+                    fail(malformed.apply("the provider's answer is longer than " + limit + " bytes"));
+                    return;
+                }
+                int n = Math.min(b.remaining(), limit - kept.size());
+                if (n > 0) {
+                    byte[] chunk = new byte[n];
+                    b.get(chunk);
+                    kept.write(chunk, 0, n);
+                }
+            }
+            if (kept == errorBody && kept.size() >= limit) {
+                fail(errorResponses.map(status, headers, kept.toByteArray())); // enough to explain it
+            }
+        }
+
+        /** Delivers a whole JSON answer as the events a stream of it would have carried. */
+        private void onAnswer(byte[] json) {
+            ChatResponse r;
+            try {
+                r = answers.decode(json);
+            } catch (ProviderException e) {
+                fail(e);
+                return;
+            } catch (IOException | RuntimeException e) {
+                fail(malformed.apply(MALFORMED_JSON));
+                return;
+            }
+            events(r).forEach(this::emit);
+        }
+
         private void onSseEvent(String event, String data) {
             if (!terminated) {
                 decoder.onEvent(event, data, this::emit);
@@ -273,6 +345,7 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                     return;
                 }
                 queue.add(e);
+                emitted = true;
                 if (e instanceof StreamEvent.Finish || e instanceof StreamEvent.Error) {
                     terminated = true;
                     disarm();
@@ -297,6 +370,19 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
             body.complete(null);
             if (errorBody != null) {
                 fail(errorResponses.map(status, headers, errorBody.toByteArray()));
+                return;
+            }
+            if (answerBody != null) {
+                if (!terminated) {
+                    onAnswer(answerBody.toByteArray());
+                }
+                drain();
+                return;
+            }
+            if (!terminated && !emitted && unexpectedType != null) {
+                fail(malformed.apply("the provider answered a stream with content type " + unexpectedType
+                        + " and no events, not text/event-stream" + (answers == null ? "" : " or JSON")));
+                drain();
                 return;
             }
             if (!terminated) {
@@ -368,7 +454,7 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                     }
                 }
                 if (!cancelled && !terminated && !awaitingUpstream && queue.isEmpty() && demand.get() > 0
-                        && upstream != null && errorBody == null) {
+                        && upstream != null && errorBody == null && answerBody == null) {
                     requestUpstream();
                 }
                 missed = wip.addAndGet(-missed);
@@ -420,5 +506,33 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
                 fail(partial != null ? errorResponses.map(status, headers, partial.toByteArray()) : failures.apply(null));
             }
         }
+    }
+
+    /** The media type of a response, lower case and without parameters; {@code ""} when it has none. */
+    private static String mediaType(HttpHeaders headers) {
+        String type = headers.firstValue("content-type").orElse("");
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The events a stream of {@code r} carries: the start, the text as one delta, each tool call whole, the usage
+     * (when the provider reported any) and the finish.
+     */
+    static List<StreamEvent> events(ChatResponse r) {
+        List<StreamEvent> events = new ArrayList<>();
+        events.add(new StreamEvent.Start(r.id(), r.provider(), r.model(), r.modelVersion()));
+        if (r.text() != null && !r.text().isEmpty()) {
+            events.add(new StreamEvent.TextDelta(r.text()));
+        }
+        for (int i = 0; i < r.toolCalls().size(); i++) {
+            ToolCall c = r.toolCalls().get(i);
+            events.add(new StreamEvent.ToolCallDelta(i, c.id(), c.name(), c.argumentsJson()));
+        }
+        if (!r.usage().equals(Usage.ZERO)) {
+            events.add(new StreamEvent.UsageReport(r.usage()));
+        }
+        events.add(new StreamEvent.Finish(r.finishReason()));
+        return events;
     }
 }

@@ -222,4 +222,27 @@ class HttpLayerTest {
             assertTrue(server.clientClosed.await(10, TimeUnit.SECONDS), "the connection is closed");
         }
     }
+
+    /** The same for a stream request answered with a JSON body instead of events: bounded, then a provider error. */
+    @Test
+    void streamAnsweredWithAJsonBodyThatNeverEndsIsRefusedInsteadOfBuffered() throws Exception {
+        byte[] filler = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        try (RawServer server = new RawServer((s, out, srv) -> {
+            srv.write(out, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            srv.chunk(out, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 96; i++) { // 96 MiB of one string, then silence
+                srv.chunk(out, filler);
+            }
+            srv.waitForClose(s, 20_000);
+        }); ProviderClient client = client(server.baseUri())) {
+            CollectingSubscriber sub = new CollectingSubscriber(16, -1);
+            client.stream(ChatRequest.ofUser("Hello!"), new CallOptions("m", Duration.ofSeconds(15), null)).subscribe(sub);
+            sub.awaitDone(Duration.ofSeconds(40));
+            ProviderException e = assertInstanceOf(StreamEvent.Error.class, sub.last(), "events: " + sub.events()).error();
+            assertEquals(ErrorKind.SERVER_ERROR, e.kind(), "a provider error, not a timeout after buffering: " + e);
+            assertTrue(e.getMessage().contains("answer is longer than"), e.getMessage());
+            assertTrue(server.clientClosed.await(10, TimeUnit.SECONDS), "the connection is closed");
+        }
+    }
 }

@@ -744,6 +744,75 @@ public abstract class ProviderPluginContract {
         assertTrue(endless.awaitClientClosed(AWAIT), "the client closes the connection");
     }
 
+    // A stream request answered with one whole JSON answer (servers that ignore "stream": true) is that answer's events.
+
+    @Test
+    void streamAnsweredWithAWholeJsonAnswerArrivesAsThatAnswersEvents() throws Exception {
+        respondJson(200, "plain.response.json");
+        ChatResponse r = complete(plainRequest());
+        respondJson(200, "plain.response.json");
+        CollectingSubscriber s = stream(plainRequest(), options(), new CollectingSubscriber(1, -1)).awaitDone(AWAIT);
+        List<StreamEvent> events = s.events();
+        StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, events.get(0), "events: " + events);
+        assertNotNull(start.id());
+        assertEquals(new StreamEvent.Start(start.id(), r.provider(), r.model(), r.modelVersion()), start);
+        assertEquals(List.of(new StreamEvent.TextDelta(PLAIN_TEXT), new StreamEvent.UsageReport(r.usage()),
+                new StreamEvent.Finish(FinishReason.STOP)), events.subList(1, events.size()));
+        assertPlainUsage(r.usage());
+        assertTrue(s.violations().isEmpty(), s.violations().toString());
+    }
+
+    @Test
+    void streamAnsweredWithAWholeJsonToolCallAnswerArrivesAsToolCallDeltas() throws Exception {
+        respondJson(200, "tool-call.response.json");
+        CollectingSubscriber s = stream(toolRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        List<ToolCall> calls = assembleToolCalls(s.events());
+        assertEquals(2, calls.size(), "two calls from " + s.events());
+        assertEquals("get_weather", calls.get(0).name());
+        assertEquals("Paris", MAPPER.readTree(calls.get(0).argumentsJson()).get("location").asText());
+        assertEquals("London", MAPPER.readTree(calls.get(1).argumentsJson()).get("location").asText());
+        assertFalse(calls.get(0).id().equals(calls.get(1).id()), "distinct call ids");
+        assertEquals(new StreamEvent.Finish(FinishReason.TOOL_CALLS), s.last());
+    }
+
+    @Test
+    void streamAnsweredWithAWholeJsonFilteredAnswerIsContentFiltered() throws Exception {
+        respondJson(200, "content-filtered.response.json");
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(1, s.events().size(), "only the error: " + s.events());
+        assertEquals(ErrorKind.CONTENT_FILTERED, assertInstanceOf(StreamEvent.Error.class, s.last()).error().kind());
+    }
+
+    @Test
+    void streamAnsweredWithMalformedWholeJsonIsAServerError() throws Exception {
+        String plain = fixtures.text("plain.response.json");
+        server.enqueue(ScriptedResponse.json(200, plain.substring(0, plain.length() / 2)));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(1, s.events().size(), "only the error: " + s.events());
+        assertEquals(ErrorKind.SERVER_ERROR, assertInstanceOf(StreamEvent.Error.class, s.last()).error().kind());
+    }
+
+    @Test
+    void streamLabelledTextPlainIsStillReadAsEvents() throws Exception {
+        // Some servers label their event streams text/plain: only JSON, or a body with no events, is treated apart.
+        server.enqueue(ScriptedResponse.body(200, "text/plain; charset=utf-8",
+                String.join("", fixtures.events("stream.sse")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(PLAIN_TEXT, s.text(), "events: " + s.events());
+        assertInstanceOf(StreamEvent.Finish.class, s.last());
+    }
+
+    @Test
+    void streamAnsweredWithNeitherEventsNorJsonIsAServerErrorNamingTheType() throws Exception {
+        server.enqueue(ScriptedResponse.body(200, "text/html; charset=utf-8",
+                "<html><body>Welcome to the proxy</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        CollectingSubscriber s = stream(plainRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
+        assertEquals(1, s.events().size(), "only the error: " + s.events());
+        ProviderException e = assertInstanceOf(StreamEvent.Error.class, s.last()).error();
+        assertEquals(ErrorKind.SERVER_ERROR, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("text/html"), e.getMessage());
+    }
+
     @Test
     void oneClientServesConcurrentStreamsAndCalls() throws Exception {
         List<String> events = fixtures.events("stream.sse");
