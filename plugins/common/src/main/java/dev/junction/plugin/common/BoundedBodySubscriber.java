@@ -56,19 +56,10 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
         if (result.isDone()) {
             return;
         }
-        for (ByteBuffer b : item) {
-            if (mustBeWhole && b.remaining() > limit - kept.size()) {
-                subscription.cancel();
-                result.completeExceptionally(new TooLongException("the provider's answer is longer than " + limit
-                        + " bytes"));
-                return;
-            }
-            int n = Math.min(b.remaining(), limit - kept.size());
-            if (n > 0) {
-                byte[] chunk = new byte[n];
-                b.get(chunk);
-                kept.write(chunk, 0, n);
-            }
+        if (!keep(kept, item, limit, mustBeWhole)) {
+            subscription.cancel();
+            result.completeExceptionally(new TooLongException(tooLong(limit)));
+            return;
         }
         if (kept.size() >= limit) {
             subscription.cancel();
@@ -86,5 +77,29 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
     @Override
     public void onComplete() {
         result.complete(kept.toByteArray());
+    }
+
+    /**
+     * Appends {@code item} to {@code kept}, up to {@code limit} bytes in all; with {@code mustBeWhole}, appends nothing
+     * of a buffer that would pass the limit and returns false.
+     */
+    static boolean keep(ByteArrayOutputStream kept, List<ByteBuffer> item, int limit, boolean mustBeWhole) {
+        for (ByteBuffer b : item) {
+            if (mustBeWhole && b.remaining() > limit - kept.size()) {
+                return false;
+            }
+            int n = Math.min(b.remaining(), limit - kept.size());
+            if (n > 0) {
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                kept.write(chunk, 0, n);
+            }
+        }
+        return true;
+    }
+
+    /** What a whole answer over {@code limit} bytes is told. */
+    static String tooLong(int limit) {
+        return "the provider's answer is longer than " + limit + " bytes";
     }
 }

@@ -301,17 +301,9 @@ public final class SseStreamPublisher implements Flow.Publisher<StreamEvent> {
         private void keepWhole(List<ByteBuffer> item) {
             ByteArrayOutputStream kept = errorBody != null ? errorBody : answerBody;
             int limit = errorBody != null ? MAX_ERROR_BODY_BYTES : HttpProviderClient.MAX_RESPONSE_BYTES;
-            for (ByteBuffer b : item) {
-                if (kept == answerBody && b.remaining() > limit - kept.size()) {
-                    fail(malformed.apply("the provider's answer is longer than " + limit + " bytes"));
-                    return;
-                }
-                int n = Math.min(b.remaining(), limit - kept.size());
-                if (n > 0) {
-                    byte[] chunk = new byte[n];
-                    b.get(chunk);
-                    kept.write(chunk, 0, n);
-                }
+            if (!BoundedBodySubscriber.keep(kept, item, limit, kept == answerBody)) {
+                fail(malformed.apply(BoundedBodySubscriber.tooLong(limit)));
+                return;
             }
             if (kept == errorBody && kept.size() >= limit) {
                 fail(errorResponses.map(status, headers, kept.toByteArray())); // enough to explain it

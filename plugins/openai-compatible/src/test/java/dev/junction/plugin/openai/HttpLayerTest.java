@@ -202,19 +202,24 @@ class HttpLayerTest {
         }
     }
 
+    /** A 200 JSON answer whose one string goes on for 96 MiB, then silence until the client closes. */
+    private static RawServer.Script endlessJsonAnswer() {
+        byte[] filler = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        return (s, out, srv) -> {
+        srv.write(out, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        srv.chunk(out, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 96; i++) { // 96 MiB of one string, then silence
+            srv.chunk(out, filler);
+        }
+        srv.waitForClose(s, 20_000);
+    };
+    }
+
     /** A 200 whose body never ends must fail as a provider error, not be buffered until memory or the deadline runs out. */
     @Test
     void successBodyThatNeverEndsIsRefusedInsteadOfBuffered() throws Exception {
-        byte[] filler = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
-        try (RawServer server = new RawServer((s, out, srv) -> {
-            srv.write(out, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            srv.chunk(out, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < 96; i++) { // 96 MiB of one string, then silence
-                srv.chunk(out, filler);
-            }
-            srv.waitForClose(s, 20_000);
-        }); ProviderClient client = client(server.baseUri())) {
+        try (RawServer server = new RawServer(endlessJsonAnswer()); ProviderClient client = client(server.baseUri())) {
             ProviderException e = failure(client.complete(ChatRequest.ofUser("Hello!"),
                     new CallOptions("m", Duration.ofSeconds(15), null)), 40);
             assertEquals(ErrorKind.SERVER_ERROR, e.kind(), "a provider error, not a timeout after buffering: " + e);
@@ -226,16 +231,7 @@ class HttpLayerTest {
     /** The same for a stream request answered with a JSON body instead of events: bounded, then a provider error. */
     @Test
     void streamAnsweredWithAJsonBodyThatNeverEndsIsRefusedInsteadOfBuffered() throws Exception {
-        byte[] filler = "x".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
-        try (RawServer server = new RawServer((s, out, srv) -> {
-            srv.write(out, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            srv.chunk(out, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
-            for (int i = 0; i < 96; i++) { // 96 MiB of one string, then silence
-                srv.chunk(out, filler);
-            }
-            srv.waitForClose(s, 20_000);
-        }); ProviderClient client = client(server.baseUri())) {
+        try (RawServer server = new RawServer(endlessJsonAnswer()); ProviderClient client = client(server.baseUri())) {
             CollectingSubscriber sub = new CollectingSubscriber(16, -1);
             client.stream(ChatRequest.ofUser("Hello!"), new CallOptions("m", Duration.ofSeconds(15), null)).subscribe(sub);
             sub.awaitDone(Duration.ofSeconds(40));

@@ -617,15 +617,21 @@ public abstract class ProviderPluginContract {
         assertTrue(r.header("accept").contains("text/event-stream"));
     }
 
+    /** The two calls of the tool fixtures, assembled from stream events: weather in Paris, then in London. */
+    private List<ToolCall> assertParisAndLondonWeatherCalls(List<StreamEvent> events) throws Exception {
+        List<ToolCall> calls = assembleToolCalls(events);
+        assertEquals(2, calls.size(), "two calls from " + events);
+        assertEquals("get_weather", calls.get(0).name());
+        assertEquals("Paris", MAPPER.readTree(calls.get(0).argumentsJson()).get("location").asText());
+        assertEquals("London", MAPPER.readTree(calls.get(1).argumentsJson()).get("location").asText());
+        return calls;
+    }
+
     @Test
     void streamsParallelToolCalls() throws Exception {
         server.enqueue(ScriptedResponse.sse(fixtures.events("stream-tools.sse")));
         CollectingSubscriber s = stream(toolRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
-        List<ToolCall> calls = assembleToolCalls(s.events());
-        assertEquals(2, calls.size(), "two calls from " + s.events());
-        assertEquals("get_weather", calls.get(0).name());
-        assertEquals("Paris", MAPPER.readTree(calls.get(0).argumentsJson()).get("location").asText());
-        assertEquals("London", MAPPER.readTree(calls.get(1).argumentsJson()).get("location").asText());
+        List<ToolCall> calls = assertParisAndLondonWeatherCalls(s.events());
         assertEquals(new StreamEvent.Finish(FinishReason.TOOL_CALLS), s.last());
     }
 
@@ -766,11 +772,7 @@ public abstract class ProviderPluginContract {
     void streamAnsweredWithAWholeJsonToolCallAnswerArrivesAsToolCallDeltas() throws Exception {
         respondJson(200, "tool-call.response.json");
         CollectingSubscriber s = stream(toolRequest(), options(), CollectingSubscriber.all()).awaitDone(AWAIT);
-        List<ToolCall> calls = assembleToolCalls(s.events());
-        assertEquals(2, calls.size(), "two calls from " + s.events());
-        assertEquals("get_weather", calls.get(0).name());
-        assertEquals("Paris", MAPPER.readTree(calls.get(0).argumentsJson()).get("location").asText());
-        assertEquals("London", MAPPER.readTree(calls.get(1).argumentsJson()).get("location").asText());
+        List<ToolCall> calls = assertParisAndLondonWeatherCalls(s.events());
         assertFalse(calls.get(0).id().equals(calls.get(1).id()), "distinct call ids");
         assertEquals(new StreamEvent.Finish(FinishReason.TOOL_CALLS), s.last());
     }
