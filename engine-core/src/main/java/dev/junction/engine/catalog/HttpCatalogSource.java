@@ -6,8 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -93,7 +95,7 @@ public final class HttpCatalogSource implements CatalogSource {
 
     @Override
     public synchronized List<ModelDescriptor> load() throws IOException {
-        HttpResponse<byte[]> response = send(false);
+        Fetched response = send(false);
         if (response.statusCode() != 200) {
             throw reject("HTTP " + response.statusCode() + " from " + uri);
         }
@@ -110,7 +112,7 @@ public final class HttpCatalogSource implements CatalogSource {
         if (clock.instant().isBefore(nextPollAt)) {
             return Optional.empty();
         }
-        HttpResponse<byte[]> response = send(true);
+        Fetched response = send(true);
         int status = response.statusCode();
         if (status == 304) {
             LOG.debug("catalog {}: not modified", name());
@@ -131,7 +133,11 @@ public final class HttpCatalogSource implements CatalogSource {
         return Optional.of(result.models());
     }
 
-    private HttpResponse<byte[]> send(boolean conditional) throws IOException {
+    /** A response with its body, read up to one byte past {@link #MAX_BODY_BYTES}. */
+    private record Fetched(int statusCode, HttpHeaders headers, byte[] body) {
+    }
+
+    private Fetched send(boolean conditional) throws IOException {
         nextPollAt = clock.instant().plus(pollInterval);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET()
                 .header("Accept", "application/json");
@@ -143,20 +149,25 @@ public final class HttpCatalogSource implements CatalogSource {
             request.header("If-Modified-Since", lastModified);
         }
         requests++;
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
+        byte[] body;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            // Read no further than the limit: a body that never ends must not be buffered until the heap runs out.
+            // Closing the stream before its end drops the connection.
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_BODY_BYTES + 1);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw reject("interrupted while fetching " + uri);
         } catch (IOException e) {
             throw reject("cannot fetch " + uri + ": " + e);
         }
-        if (response.body() != null && response.body().length > MAX_BODY_BYTES) {
-            throw reject(uri + " sent " + response.body().length + " bytes, more than the " + MAX_BODY_BYTES
-                    + " accepted");
+        if (body.length > MAX_BODY_BYTES) {
+            throw reject(uri + " sent more than the " + MAX_BODY_BYTES + " bytes accepted");
         }
-        return response;
+        return new Fetched(response.statusCode(), response.headers(), body);
     }
 
     private CatalogImport parse(byte[] body) throws InvalidCatalogException {
@@ -168,12 +179,12 @@ public final class HttpCatalogSource implements CatalogSource {
         }
     }
 
-    private void accept(HttpResponse<byte[]> response, byte[] body) {
+    private void accept(Fetched response, byte[] body) {
         lastFingerprint = Fingerprint.of(body);
         remember(response);
     }
 
-    private void remember(HttpResponse<byte[]> response) {
+    private void remember(Fetched response) {
         etag = response.headers().firstValue("ETag").orElse(null);
         lastModified = response.headers().firstValue("Last-Modified").orElse(null);
     }

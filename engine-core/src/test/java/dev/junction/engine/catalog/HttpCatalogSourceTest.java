@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real HTTP server on loopback that honours If-None-Match. */
@@ -118,6 +119,38 @@ class HttpCatalogSourceTest {
         clock.advance(Duration.ofMinutes(1));
         IOException e = assertThrows(IOException.class, source::reloadIfChanged);
         assertTrue(e.getMessage().contains("cannot fetch"), e.getMessage());
+    }
+
+    /**
+     * A body that never ends (a wrong URL serving a stream, a broken proxy) was buffered whole before its size was
+     * checked: the refresher held ever more memory until the server gave up. Now it reads one byte past the limit.
+     */
+    @Test
+    void aBodyThatNeverEndsIsRejectedAtTheLimitNotBufferedWhole() throws Exception {
+        byte[] filler = new byte[1 << 20];
+        java.util.Arrays.fill(filler, (byte) ' ');
+        try (java.net.ServerSocket endless = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try (java.net.Socket s = endless.accept()) {
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + (1L << 40)
+                            + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    for (int i = 0; i < 80; i++) { // 80 MiB, then silence until the client hangs up
+                        out.write(filler);
+                    }
+                    out.flush();
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    // the client closed the connection: what it should do
+                }
+            });
+            HttpCatalogSource big = HttpCatalogSource.builder(URI.create("http://127.0.0.1:" + endless.getLocalPort()
+                    + "/catalog.json")).clock(clock).requestTimeout(Duration.ofSeconds(10)).build();
+            IOException e = assertThrows(IOException.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(60), big::load));
+            assertTrue(e.getMessage().contains("more than the " + HttpCatalogSource.MAX_BODY_BYTES + " bytes"),
+                    e.getMessage());
+        }
     }
 
     @Test
