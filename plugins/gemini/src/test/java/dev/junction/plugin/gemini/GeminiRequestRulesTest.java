@@ -105,20 +105,12 @@ class GeminiRequestRulesTest {
                         Message.toolResult("call_0_get_weather", "{\"temp_c\":18}")))
                 .withTools(List.of(ToolDefinition.of("get_weather", "Gets the weather", WEATHER)), ToolChoice.AUTO);
         client.validate(r, model("gemini-3-pro-preview"));
-        try (LoopbackProviderServer server = LoopbackProviderServer.start();
-             ProviderClient live = new GeminiPlugin().create(new ProviderConfig("gemini", GeminiPlugin.ID,
-                     server.baseUri().resolve("/v1beta"), new Secret("k"), Map.of(), null, Map.of()))) {
-            server.enqueue(ScriptedResponse.json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
-                    + "[{\"text\":\"18 C\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
-                    + "\"candidatesTokenCount\":2,\"totalTokenCount\":7}}"));
-            live.complete(r, new CallOptions("gemini-3-pro-preview", Duration.ofSeconds(10), null)).get(15, TimeUnit.SECONDS);
-            JsonNode body = server.takeRequest().bodyJson();
-            JsonNode modelTurn = body.get("contents").get(1);
-            assertEquals("model", modelTurn.get("role").asText());
-            JsonNode part = modelTurn.get("parts").get(0);
-            assertTrue(part.has("functionCall"));
-            assertTrue(part.has("thoughtSignature"), "current-turn functionCall without thoughtSignature: " + body);
-        }
+        JsonNode body = sentToGemini3(r);
+        JsonNode modelTurn = body.get("contents").get(1);
+        assertEquals("model", modelTurn.get("role").asText());
+        JsonNode part = modelTurn.get("parts").get(0);
+        assertTrue(part.has("functionCall"));
+        assertTrue(part.has("thoughtSignature"), "current-turn functionCall without thoughtSignature: " + body);
     }
 
     // Multimodal function responses are a Gemini 3 feature: images go in functionResponse.parts as inlineData.
@@ -133,19 +125,24 @@ class GeminiRequestRulesTest {
                 .withTools(List.of(ToolDefinition.of("get_map", "Gets a weather map", WEATHER)), ToolChoice.AUTO);
         assertRefused(r, "gemini-2.5-flash", "image");
         client.validate(r, model("gemini-3-pro-preview"));
+        JsonNode response = sentToGemini3(r).get("contents").get(2).get("parts").get(0).get("functionResponse");
+        assertEquals("get_map", response.get("name").asText());
+        assertEquals("ok", response.get("response").get("status").asText());
+        JsonNode inline = response.get("parts").get(0).get("inlineData");
+        assertEquals("image/png", inline.get("mimeType").asText());
+        assertEquals(png, inline.get("data").asText());
+    }
+
+    /** The body Gemini 3 receives for {@code r}, sent through a real client to a loopback server. */
+    private static JsonNode sentToGemini3(ChatRequest r) throws Exception {
         try (LoopbackProviderServer server = LoopbackProviderServer.start();
              ProviderClient live = new GeminiPlugin().create(new ProviderConfig("gemini", GeminiPlugin.ID,
                      server.baseUri().resolve("/v1beta"), new Secret("k"), Map.of(), null, Map.of()))) {
             server.enqueue(ScriptedResponse.json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
-                    + "[{\"text\":\"Sunny\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
+                    + "[{\"text\":\"ok\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
                     + "\"candidatesTokenCount\":2,\"totalTokenCount\":7}}"));
             live.complete(r, new CallOptions("gemini-3-pro-preview", Duration.ofSeconds(10), null)).get(15, TimeUnit.SECONDS);
-            JsonNode response = server.takeRequest().bodyJson().get("contents").get(2).get("parts").get(0).get("functionResponse");
-            assertEquals("get_map", response.get("name").asText());
-            assertEquals("ok", response.get("response").get("status").asText());
-            JsonNode inline = response.get("parts").get(0).get("inlineData");
-            assertEquals("image/png", inline.get("mimeType").asText());
-            assertEquals(png, inline.get("data").asText());
+            return server.takeRequest().bodyJson();
         }
     }
 }
